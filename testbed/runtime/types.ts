@@ -27,7 +27,11 @@ export interface ContainerSpec {
   argv: string[];
   /** True for a container that the scenario declares as a long-running server or idle client. */
   longRunning: boolean;
-  securityContext?: { capabilities?: { add?: string[]; drop?: string[] }; runAsNonRoot?: boolean; runAsUser?: number };
+  securityContext?: {
+    capabilities?: { add?: string[]; drop?: string[] };
+    runAsNonRoot?: boolean;
+    runAsUser?: number;
+  };
 }
 
 export interface ContainerExit {

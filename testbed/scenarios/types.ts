@@ -27,7 +27,11 @@ export interface ScenarioNode {
   /** Extra static routes of the node's host network, e.g. 192.168.2.0/24 via 192.168.56.1. */
   routes?: ScenarioRoute[];
   labels?: Record<string, string>;
-  taints?: { key: string; value?: string; effect: 'NoSchedule' | 'NoExecute' | 'PreferNoSchedule' }[];
+  taints?: {
+    key: string;
+    value?: string;
+    effect: 'NoSchedule' | 'NoExecute' | 'PreferNoSchedule';
+  }[];
 }
 
 export interface ScenarioRoute {
