@@ -50,6 +50,29 @@ export interface InventoryPod {
   owner: { kind: string; name: string } | null;
   /** podpath's own probe pods carry app.kubernetes.io/managed-by=podpath. */
   isProbe: boolean;
+  /** True once the API server has set metadata.deletionTimestamp. */
+  terminating?: boolean;
+  /**
+   * Container and ephemeral-container states from status, so that probes can tell a finished
+   * traceroute from a running one. Optional only so that hand-written fixtures may omit it; the
+   * reshaping in lib/inventory always fills it.
+   */
+  containers?: InventoryContainerStatus[];
+}
+
+export interface InventoryContainerStatus {
+  name: string;
+  /** True for containers from spec.ephemeralContainers (kubectl debug style probes). */
+  ephemeral: boolean;
+  image: string;
+  ready: boolean;
+  restartCount: number;
+  /** 'waiting' also covers a declared container with no status yet. */
+  state: 'waiting' | 'running' | 'terminated';
+  /** Waiting or terminated reason: ContainerCreating, Completed, Error, ... */
+  reason: string | null;
+  message: string | null;
+  exitCode: number | null;
 }
 
 export interface InventoryServicePort {
@@ -115,6 +138,19 @@ export interface InventoryDaemonSet {
   images: string[];
   hostNetwork: boolean;
 }
+
+/** The resources the inventory watches, named as the API's plural resource names. */
+export type InventoryResource =
+  'nodes' | 'pods' | 'services' | 'endpointslices' | 'networkpolicies' | 'daemonsets';
+
+export const INVENTORY_RESOURCES: readonly InventoryResource[] = [
+  'nodes',
+  'pods',
+  'services',
+  'endpointslices',
+  'networkpolicies',
+  'daemonsets',
+];
 
 /** The CNI podpath believes the cluster runs, and why. */
 export interface CniInfo {

@@ -1,0 +1,129 @@
+/**
+ * What callers of lib/cluster hand in: podpath's own minimal manifests for the pods and
+ * ephemeral containers probes create. They are written in the API's field names so that the
+ * door can send them as they are.
+ */
+import type { InventoryPod } from '../inventory/types';
+
+export interface PodRef {
+  namespace: string;
+  name: string;
+}
+
+export interface ContainerManifest {
+  name: string;
+  image: string;
+  command?: string[];
+  args?: string[];
+  imagePullPolicy?: 'Always' | 'IfNotPresent' | 'Never';
+  env?: { name: string; value: string }[];
+  securityContext?: {
+    capabilities?: { add?: string[]; drop?: string[] };
+    privileged?: boolean;
+    runAsUser?: number;
+    runAsNonRoot?: boolean;
+  };
+}
+
+export interface EphemeralContainerManifest extends ContainerManifest {
+  /** Share this container's process namespace (kubectl debug --target). */
+  targetContainerName?: string;
+}
+
+export interface Toleration {
+  key?: string;
+  operator?: 'Exists' | 'Equal';
+  value?: string;
+  effect?: 'NoSchedule' | 'PreferNoSchedule' | 'NoExecute';
+  tolerationSeconds?: number;
+}
+
+export interface PodManifest {
+  metadata: {
+    namespace: string;
+    /** One of name or generateName. */
+    name?: string;
+    generateName?: string;
+    labels?: Record<string, string>;
+    annotations?: Record<string, string>;
+  };
+  spec: {
+    containers: ContainerManifest[];
+    nodeName?: string;
+    nodeSelector?: Record<string, string>;
+    hostNetwork?: boolean;
+    dnsPolicy?: 'ClusterFirst' | 'ClusterFirstWithHostNet' | 'Default' | 'None';
+    restartPolicy?: 'Always' | 'OnFailure' | 'Never';
+    tolerations?: Toleration[];
+    terminationGracePeriodSeconds?: number;
+    activeDeadlineSeconds?: number;
+    automountServiceAccountToken?: boolean;
+    enableServiceLinks?: boolean;
+  };
+}
+
+export interface ReadLogOptions extends PodRef {
+  container?: string;
+  tailLines?: number;
+  limitBytes?: number;
+  sinceSeconds?: number;
+  previous?: boolean;
+}
+
+export interface AccessReviewRequest {
+  verb: string;
+  resource: string;
+  subresource?: string;
+  namespace?: string;
+  /** API group; '' (core) by default. */
+  group?: string;
+  name?: string;
+}
+
+export interface AccessReviewResult {
+  allowed: boolean;
+  /** True when an authorizer explicitly denied (rather than merely not allowed). */
+  denied: boolean;
+  reason: string | null;
+}
+
+export interface WaitOptions {
+  timeoutMs: number;
+  signal?: AbortSignal;
+}
+
+/**
+ * The cluster operations the trace engine's probes use. Every method fails with ClusterError
+ * and returns podpath's types only.
+ */
+export interface ClusterClient {
+  /** kubeconfig context this client talks to. */
+  readonly context: string;
+  /** Creates a pod; podpath's managed-by label is always added so probes can be found. */
+  createPod(manifest: PodManifest): Promise<InventoryPod>;
+  getPod(ref: PodRef): Promise<InventoryPod>;
+  /** Deletes a pod; resolves false when it was already gone. */
+  deletePod(ref: PodRef & { gracePeriodSeconds?: number }): Promise<boolean>;
+  readPodLog(options: ReadLogOptions): Promise<string>;
+  /**
+   * Watches one pod until `predicate` holds and returns the pod as it was then (null: the pod
+   * does not exist). Fails with ClusterError timeout after `timeoutMs`.
+   */
+  waitForPod(
+    ref: PodRef,
+    predicate: (pod: InventoryPod | null) => boolean,
+    options: WaitOptions,
+  ): Promise<InventoryPod | null>;
+  /** Adds an ephemeral container to a running pod (kubectl debug's patch). */
+  patchEphemeralContainers(
+    ref: PodRef,
+    container: EphemeralContainerManifest,
+  ): Promise<InventoryPod>;
+  listPods(options?: {
+    namespace?: string;
+    labelSelector?: string;
+    fieldSelector?: string;
+  }): Promise<InventoryPod[]>;
+  /** May the current user do this? Asks the API server (SelfSubjectAccessReview). */
+  selfSubjectAccessReview(request: AccessReviewRequest): Promise<AccessReviewResult>;
+}
