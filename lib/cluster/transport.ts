@@ -142,21 +142,25 @@ export class KubeTransport {
     await this.bucket.take();
     const watch = new Watch(this.kubeConfig);
     let finished = false;
-    const controller = await watch.watch(
-      path,
-      { allowWatchBookmarks: true, ...query },
-      (type: string, object: unknown) => {
-        if (!finished) onEvent(type, object);
-      },
-      (err: unknown) => {
-        if (finished) return;
-        finished = true;
-        done(toWatchError(err));
-      },
-    );
-    return {
-      abort: () => controller.abort(),
-    };
+    let controller: AbortController;
+    try {
+      controller = await watch.watch(
+        path,
+        { allowWatchBookmarks: true, ...query },
+        (type: string, object: unknown) => {
+          if (!finished) onEvent(type, object);
+        },
+        (err: unknown) => {
+          if (finished) return;
+          finished = true;
+          done(toWatchError(err));
+        },
+      );
+    } catch (err) {
+      // Watch throws (rather than calling done) when authentication or TLS setup fails.
+      throw clusterErrorFromThrown(err, 'watch');
+    }
+    return { abort: () => controller.abort() };
   }
 
   private async once<T>(req: KubeRequest): Promise<T> {
