@@ -24,7 +24,13 @@ export interface ObjectMeta {
   generateName?: string;
   labels?: Record<string, string>;
   annotations?: Record<string, string>;
-  ownerReferences?: { apiVersion: string; kind: string; name: string; uid: string; controller?: boolean }[];
+  ownerReferences?: {
+    apiVersion: string;
+    kind: string;
+    name: string;
+    uid: string;
+    controller?: boolean;
+  }[];
   [key: string]: unknown;
 }
 
@@ -35,6 +41,11 @@ export interface StoreEvent {
   /** Resource key, e.g. 'pods' or 'endpointslices.discovery.k8s.io'. */
   resource: string;
   object: KubeObject;
+  /**
+   * The object as it was before a MODIFIED or DELETED change. A watch with a selector needs it to
+   * tell an object that stopped matching (sent as DELETED) from one that never matched.
+   */
+  oldObject?: KubeObject;
   resourceVersion: number;
 }
 
@@ -129,7 +140,7 @@ export class ObjectStore {
     stored.metadata.creationTimestamp = current.metadata.creationTimestamp;
     stored.metadata.resourceVersion = String(++this.rv);
     bucket.set(key, stored);
-    this.emit('MODIFIED', resource, stored);
+    this.emit('MODIFIED', resource, stored, current);
     return clone(stored);
   }
 
@@ -155,18 +166,25 @@ export class ObjectStore {
     // A DELETED event carries the object at a new resourceVersion, as the API server sends it.
     const gone = clone(current);
     gone.metadata.resourceVersion = String(++this.rv);
-    this.emit('DELETED', resource, gone);
+    this.emit('DELETED', resource, gone, current);
     return clone(gone);
   }
 
   /** Events after `sinceVersion`, or Gone when that version has been compacted away. */
   eventsSince(resource: string, sinceVersion: number): StoreEvent[] {
     if (sinceVersion < this.oldestWatchableVersion - 1) {
-      throw new StoreError('Gone', `too old resource version: ${sinceVersion} (${this.oldestWatchableVersion})`);
+      throw new StoreError(
+        'Gone',
+        `too old resource version: ${sinceVersion} (${this.oldestWatchableVersion})`,
+      );
     }
     return this.history
       .filter((e) => e.resource === resource && e.resourceVersion > sinceVersion)
-      .map((e) => ({ ...e, object: clone(e.object) }));
+      .map((e) => ({
+        ...e,
+        object: clone(e.object),
+        oldObject: e.oldObject ? clone(e.oldObject) : undefined,
+      }));
   }
 
   /** Forgets the event history, as etcd compaction does: older watches then get 410 Gone. */
@@ -188,11 +206,23 @@ export class ObjectStore {
     return bucket;
   }
 
-  private emit(type: WatchEventType, resource: string, object: KubeObject): void {
+  private emit(
+    type: WatchEventType,
+    resource: string,
+    object: KubeObject,
+    oldObject?: KubeObject,
+  ): void {
     const event: StoreEvent = { type, resource, object: clone(object), resourceVersion: this.rv };
+    if (oldObject) event.oldObject = clone(oldObject);
     this.history.push(event);
     if (this.history.length > this.historyLimit) this.history.shift();
-    for (const listener of this.listeners) listener({ ...event, object: clone(object) });
+    for (const listener of this.listeners) {
+      listener({
+        ...event,
+        object: clone(object),
+        oldObject: oldObject ? clone(oldObject) : undefined,
+      });
+    }
   }
 }
 
