@@ -244,10 +244,11 @@ export class SupervisedInformer {
             break;
         }
       };
-      this.state.watching = true;
       this.source.watch(this.rv, onEvent, finish).then(
         (handle) => {
           if (finished) return;
+          // Only now has the server answered 200: the stream is really open.
+          this.state.watching = true;
           if (this.stopped) handle.abort();
           else this.handle = handle;
         },

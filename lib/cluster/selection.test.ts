@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { listContexts, resolveClusterChoice, SERVICE_ACCOUNT_TOKEN } from './selection';
+import {
+  kubeConfigFor,
+  listContexts,
+  resolveClusterChoice,
+  SERVICE_ACCOUNT_TOKEN,
+} from './selection';
 import type { ClusterChoiceInput } from './selection';
 
 const kubeconfig = (
@@ -158,5 +163,29 @@ describe('listContexts', () => {
     const files = { [HOME_CONFIG]: kubeconfig(null, ['one', 'two']) };
     expect(listContexts(input(files, { PODPATH_CONTEXT: 'missing' }))).toEqual(['one', 'two']);
     expect(listContexts(input({}))).toEqual([]);
+  });
+});
+
+describe('kubeConfigFor', () => {
+  it('sets the chosen context and lets plain-http servers through as kubectl does', () => {
+    const files = {
+      '/a.yaml': kubeconfig('alpha', ['alpha'], 'http://127.0.0.1:8001'),
+      '/b.yaml': kubeconfig('beta', ['beta'], 'https://b:6443'),
+    };
+    const i = input(files, { KUBECONFIG: '/a.yaml:/b.yaml' }, ['--context', 'beta']);
+    const choice = resolveClusterChoice(i);
+    if (choice.kind !== 'kubeconfig') throw new Error('expected kubeconfig');
+    const kc = kubeConfigFor(choice, i.readFile);
+    expect(kc.getCurrentContext()).toBe('beta');
+    expect(kc.getCurrentCluster()).toMatchObject({
+      server: 'https://b:6443',
+      skipTLSVerify: false,
+    });
+    kc.setCurrentContext('alpha');
+    // No TLS on http, so nothing to verify; client-node would refuse the server otherwise.
+    expect(kc.getCurrentCluster()).toMatchObject({
+      server: 'http://127.0.0.1:8001',
+      skipTLSVerify: true,
+    });
   });
 });

@@ -217,7 +217,8 @@ function mergeKubeconfigs(
     }
     // Relative certificate paths are relative to the file that names them.
     kc.makePathsAbsolute(path.dirname(file));
-    for (const c of kc.getClusters() ?? []) if (!clusters.has(c.name)) clusters.set(c.name, c);
+    for (const c of kc.getClusters() ?? [])
+      if (!clusters.has(c.name)) clusters.set(c.name, plainHttpAllowed(c));
     for (const u of kc.getUsers() ?? []) if (!users.has(u.name)) users.set(u.name, u);
     for (const c of kc.getContexts() ?? []) if (!contexts.has(c.name)) contexts.set(c.name, c);
     if (!currentContext && kc.getCurrentContext()) currentContext = kc.getCurrentContext();
@@ -230,6 +231,17 @@ function mergeKubeconfigs(
     currentContext,
   });
   return merged;
+}
+
+/**
+ * kubectl talks to plain-http servers (kubectl proxy, local test API servers) as they are;
+ * client-node refuses them unless the cluster says insecure-skip-tls-verify. An http
+ * connection has no certificate to verify, so setting the flag changes nothing but that refusal.
+ */
+function plainHttpAllowed(cluster: Cluster): Cluster {
+  return cluster.server.startsWith('http://') && !cluster.skipTLSVerify
+    ? { ...cluster, skipTLSVerify: true }
+    : cluster;
 }
 
 function inClusterAvailable(input: ClusterChoiceInput): boolean {
