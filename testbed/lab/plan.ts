@@ -263,7 +263,9 @@ export function planLab(scenario: Scenario, prefix: string, hairpin: boolean): L
       `link add svc0 type veth peer name eth0 netns ${planned.stageNs}`,
       `addr add ${STAGE_NODE_ADDRESS}/${STAGE_LINK_PREFIX} dev svc0`,
       'link set svc0 up',
-      `route add ${scenario.serviceNetwork} via ${STAGE_ADDRESS} dev svc0`,
+      // The node's own address as source: without it, host connections to a ClusterIP would
+      // leave with the private stage-link address, which no other node can answer.
+      `route add ${scenario.serviceNetwork} via ${STAGE_ADDRESS} dev svc0 src ${planned.uplinkAddress}`,
     ];
     if (vxlan) {
       const own = flannelAddress(node);
