@@ -6,7 +6,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import os from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
 import { fileURLToPath } from 'node:url';
@@ -32,6 +31,7 @@ import {
   destroyLab,
   ETC_NETNS,
   forgetLab,
+  labWebRoot,
   rememberLab,
   sweepStaleLabs,
 } from './teardown';
@@ -99,7 +99,7 @@ export class NetworkLab implements Lab {
     if (opts.scenarioPods === false) this.plan.pods.length = 0;
     this.serial = this.plan.pods.length;
     this.nodes = new Map(this.plan.nodes.map((n) => [n.name, n]));
-    this.webRoot = path.join(os.tmpdir(), `podpath-${prefix.replace(/-$/, '')}`);
+    this.webRoot = labWebRoot(prefix);
     this.runtime = new LabRuntime(this);
   }
 

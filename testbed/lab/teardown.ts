@@ -14,11 +14,17 @@ import {
   rmdirSync,
   writeFileSync,
 } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { LAB_PREFIX_PATTERN } from './names';
 import { run, runSync } from './process';
 
 const OWNER_DIR = '/run/podpath-lab';
+
+/** Where a lab keeps the pages its listeners serve (removed with the lab). */
+export function labWebRoot(prefix: string): string {
+  return path.join(os.tmpdir(), `podpath-${prefix.replace(/-$/, '')}`);
+}
 export const ETC_NETNS = '/etc/netns';
 
 /** Namespace names from `ip netns list` output. */
@@ -89,6 +95,7 @@ export async function destroyLab(prefix: string): Promise<void> {
     });
   }
   removeEtcNetns(names);
+  rmSync(labWebRoot(prefix), { recursive: true, force: true });
   const left = await namespacesWithPrefix(prefix);
   if (left.length > 0) throw new Error(`lab ${prefix} teardown left namespaces: ${left.join(' ')}`);
   releasePrefix(prefix);
@@ -102,6 +109,7 @@ export function destroyLabSync(prefix: string): void {
     runSync(['ip', '-force', '-batch', '-'], names.map((n) => `netns delete ${n}\n`).join(''));
   }
   removeEtcNetns(names);
+  rmSync(labWebRoot(prefix), { recursive: true, force: true });
   releasePrefix(prefix);
 }
 
