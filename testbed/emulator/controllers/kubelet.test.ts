@@ -164,6 +164,62 @@ describe('kubelet', () => {
     expect(failed?.message).toBe('Error: exec: "tracepath": executable file not found');
   });
 
+  it('leaves a container the runtime refuses to configure waiting, with the runtime reason', async () => {
+    setup();
+    runtime.behaviour = () => ({
+      kind: 'refuse',
+      message: 'container has runAsNonRoot and image will run as root (container: c)',
+    });
+    const original = runtime.startContainer.bind(runtime);
+    runtime.startContainer = async (spec) => {
+      try {
+        return await original(spec);
+      } catch (err) {
+        throw Object.assign(err as Error, { reason: 'CreateContainerConfigError' });
+      }
+    };
+    store.create(
+      'pods',
+      pod('nonroot', {
+        restartPolicy: 'Never',
+        containers: [
+          { name: 'c', image: 'busybox', command: ['id'], securityContext: { runAsNonRoot: true } },
+        ],
+      }),
+    );
+    await waitFor(
+      () => status0('nonroot')?.state.waiting?.reason === 'CreateContainerConfigError',
+      3000,
+      'config error',
+    );
+    expect(status0('nonroot')?.state.waiting?.message).toBe(
+      'container has runAsNonRoot and image will run as root (container: c)',
+    );
+    expect(getPod('nonroot')?.status?.phase).toBe('Pending');
+  });
+
+  it('hands the pod dnsPolicy and the containers securityContext to the runtime', async () => {
+    setup();
+    store.create(
+      'pods',
+      pod('hostdns', {
+        hostNetwork: true,
+        dnsPolicy: 'ClusterFirstWithHostNet',
+        containers: [
+          {
+            name: 'c',
+            image: 'busybox',
+            command: ['sleep', '9'],
+            securityContext: { capabilities: { add: ['NET_RAW'] } },
+          },
+        ],
+      }),
+    );
+    const c = await waitFor(() => runtime.containersOf('hostdns')[0], 2000, 'start');
+    expect((c.spec.sandbox as { dnsPolicy?: string }).dnsPolicy).toBe('ClusterFirstWithHostNet');
+    expect(c.spec.securityContext).toEqual({ capabilities: { add: ['NET_RAW'] } });
+  });
+
   it('restarts an Always container with restartCount and CrashLoopBackOff back-off', async () => {
     setup();
     runtime.behaviour = () => ({ kind: 'exit', exitCode: 1, afterMs: 2 });

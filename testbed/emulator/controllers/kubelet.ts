@@ -238,7 +238,8 @@ class PodWorker {
         return;
       }
     }
-    const sandbox: SandboxSpec = {
+    // dnsPolicy rides along for the lab, which resolves ClusterFirstWithHostNet pods via cluster DNS.
+    const sandbox: SandboxSpec & { dnsPolicy?: string } = {
       namespace: this.namespace,
       name: this.name,
       uid: this.uid,
@@ -251,6 +252,8 @@ class PodWorker {
       ],
     };
     if (!hostNetwork && this.podIP) sandbox.podIP = this.podIP;
+    sandbox.dnsPolicy =
+      typeof this.pod.spec.dnsPolicy === 'string' ? this.pod.spec.dnsPolicy : 'ClusterFirst';
 
     // A sandbox that fails is retried, as the kubelet's pod worker does on its next sync.
     for (let attempt = 0; ; attempt++) {
@@ -321,7 +324,14 @@ class PodWorker {
       });
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
+      const reason = (err as { reason?: unknown }).reason;
       event('Warning', 'Failed', `Error: ${message}`);
+      if (typeof reason === 'string' && reason !== 'ContainerCannotRun') {
+        // CreateContainerConfigError and kin: the container is never created and waits, as the
+        // kubelet leaves it until the pod's spec changes.
+        run.status = { ...run.status, state: { waiting: { reason, message } } };
+        return;
+      }
       this.opts.logs.start(this.namespace, this.name, spec.name);
       this.opts.logs.end(this.namespace, this.name, spec.name);
       this.recordExit(run, instance, containerID, startedAt, {
