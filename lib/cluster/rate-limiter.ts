@@ -3,7 +3,7 @@
  * an inventory that relists six resources after every reconnect, plus probes polling pods, can
  * otherwise trip API Priority and Fairness on a busy cluster.
  */
-import { ClusterError, isClusterError } from './errors';
+import { isClusterError } from './errors';
 
 export interface Clock {
   now(): number;
@@ -99,9 +99,4 @@ export async function withRetry<T>(
       await clock.sleep(delay, options.signal);
     }
   }
-}
-
-/** Raised by callers that give up waiting; kept here so the limiter and retry share one vocabulary. */
-export function timeoutError(what: string, ms: number): ClusterError {
-  return new ClusterError('timeout', `${what}: no answer within ${Math.round(ms / 1000)}s`);
 }

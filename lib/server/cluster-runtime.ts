@@ -57,8 +57,8 @@ export function createClusterRuntime(
     );
   }
   const connection: ClusterConnection = connectCluster(choice, {
-    readFile: options.readFile ?? processChoiceInput().readFile,
     ...options,
+    readFile: options.readFile ?? processChoiceInput().readFile,
   });
   return {
     context: connection.context,
