@@ -83,6 +83,23 @@ describe('desired endpoint slices', () => {
     ]);
   });
 
+  it('marks a terminating pod as serving but not ready, unless not-ready addresses are published', () => {
+    const leaving = pod('leaving', { labels: demo, ip: '10.244.1.4' });
+    leaving.metadata.deletionTimestamp = '2026-11-21T12:00:00Z';
+    const svc = service('s', { selector: demo, ports: [{ port: 80 }] });
+    expect(desiredEndpointSlices(svc, [leaving])[0]?.endpoints[0]?.conditions).toEqual({
+      ready: false,
+      serving: true,
+      terminating: true,
+    });
+    const publish = service('s', {
+      selector: demo,
+      ports: [{ port: 80 }],
+      publishNotReadyAddresses: true,
+    });
+    expect(desiredEndpointSlices(publish, [leaving])[0]?.endpoints[0]?.conditions.ready).toBe(true);
+  });
+
   it('resolves named target ports per pod and groups pods by the ports they resolve to', () => {
     const svc = service('web', {
       selector: { app: 'web' },

@@ -102,13 +102,15 @@ export function desiredEndpointSlices(service: ServiceObject, pods: Pod[]): Desi
       ports.push(ep);
     }
     const ip = pod.status?.podIPs?.[0]?.ip ?? pod.status?.podIP ?? '';
-    const ready = service.spec.publishNotReadyAddresses === true || isPodReady(pod);
+    const serving = isPodReady(pod);
+    const terminating = Boolean(pod.metadata.deletionTimestamp);
     const endpoint: Endpoint = {
       addresses: [ip],
       conditions: {
-        ready,
-        serving: isPodReady(pod),
-        terminating: Boolean(pod.metadata.deletionTimestamp),
+        // A terminating pod is never "ready", unless the Service publishes not-ready addresses.
+        ready: service.spec.publishNotReadyAddresses === true || (serving && !terminating),
+        serving,
+        terminating,
       },
       targetRef: {
         kind: 'Pod',

@@ -308,6 +308,33 @@ describe('kubelet', () => {
     expect(controllers.logs.read('default', 'gone', 'c')).toBeUndefined();
   });
 
+  it('stops a pod marked for graceful deletion, reports its end, then deletes it', async () => {
+    setup();
+    store.create('pods', pod('graceful', { containers: [{ name: 'c', image: 'httpd' }] }));
+    await waitFor(() => getPod('graceful')?.status?.phase === 'Running', 3000, 'Running');
+    const seen: Pod[] = [];
+    store.subscribe((e) => {
+      if (e.resource === 'pods' && e.object.metadata.name === 'graceful')
+        seen.push(e.object as Pod);
+    });
+    // What the API server does on DELETE with a grace period.
+    store.mutate('pods', 'default', 'graceful', (o) => {
+      o.metadata.deletionTimestamp = new Date(Date.now() + 30_000).toISOString();
+      o.metadata.deletionGracePeriodSeconds = 30;
+    });
+    await waitFor(() => !getPod('graceful'), 3000, 'deletion');
+    expect(runtime.containersOf('graceful')[0]?.stopped).toBe(true);
+    expect(runtime.removed.map((s) => s.name)).toContain('graceful');
+    const final = seen.filter((p) => p.status?.containerStatuses?.[0]?.state.terminated).pop();
+    expect(final?.status?.phase).toBe('Failed');
+    expect(final?.status?.containerStatuses?.[0]?.state.terminated).toMatchObject({
+      exitCode: 143,
+      reason: 'Error',
+    });
+    const killing = store.list('events', 'default').find((e) => e.reason === 'Killing');
+    expect(killing?.message).toBe('Stopping container c');
+  });
+
   it('starts an ephemeral container in the running pod and reports its status', async () => {
     setup();
     store.create('pods', pod('target', { containers: [{ name: 'app', image: 'httpd' }] }));

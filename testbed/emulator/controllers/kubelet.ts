@@ -152,6 +152,8 @@ class PodWorker {
   /** Terminal (Succeeded/Failed) or deleted: nothing starts any more. */
   private done = false;
   private deleted = false;
+  /** deletionTimestamp seen: the pod is being stopped and will be deleted. */
+  private terminating = false;
 
   constructor(
     pod: Pod,
@@ -191,6 +193,12 @@ class PodWorker {
   /** A newer version of the pod arrived: ephemeral containers and deadline changes. */
   update(pod: Pod): void {
     this.pod = pod;
+    if (pod.metadata.deletionTimestamp && !this.terminating) {
+      this.terminating = true;
+      void this.serial(() => this.terminate());
+      return;
+    }
+    if (this.terminating) return;
     for (const spec of pod.spec.ephemeralContainers ?? []) {
       if (this.ephemeral.has(spec.name)) continue;
       const run: ContainerRun = { spec, ephemeral: true, status: waitingStatus(spec), instance: 0 };
@@ -277,13 +285,13 @@ class PodWorker {
     }
     this.sandbox = sandbox;
     this.sandboxReady = true;
-    if (this.deleted || this.done) {
+    if (this.deleted || this.done || this.terminating) {
       await this.removeSandbox();
       return;
     }
     await sleep(this.opts.timing.stepDelayMs);
     for (const run of this.containers) {
-      if (this.deleted || this.done) break;
+      if (this.deleted || this.done || this.terminating) break;
       await this.startContainer(run);
     }
     this.writeStatus();
@@ -342,7 +350,7 @@ class PodWorker {
       await this.afterExit(run);
       return;
     }
-    if (this.deleted || this.done) {
+    if (this.deleted || this.done || this.terminating) {
       await running.stop().catch(() => {});
       return;
     }
@@ -547,6 +555,21 @@ class PodWorker {
     await this.stopAll(true);
     await this.removeSandbox();
     this.writeStatus();
+  }
+
+  /**
+   * Graceful deletion: stop the containers, report the pod's final phase, then delete the pod
+   * object, as the kubelet's status manager does once nothing of the pod runs any more.
+   */
+  private async terminate(): Promise<void> {
+    if (this.deleted) return;
+    this.done = true;
+    await this.stopAll(true);
+    await this.removeSandbox();
+    this.writeStatus();
+    await sleep(this.opts.timing.stepDelayMs);
+    if (this.deleted) return;
+    this.kubelet.confirmDeletion(this.namespace, this.name, this.uid);
   }
 
   /** Stops every running container; with `record` their exits land in the status. */
@@ -754,16 +777,15 @@ class KubeletImpl implements Kubelet {
       if (current?.metadata.uid === uid) worker.update(current as Pod);
       return;
     }
-    if (
-      !pod.spec.nodeName ||
-      isTerminalPhase(pod.status?.phase) ||
-      pod.metadata.deletionTimestamp
-    ) {
-      return;
-    }
+    if (!pod.spec.nodeName || isTerminalPhase(pod.status?.phase)) return;
     const current = this.opts.store.get(RESOURCES.pods, pod.metadata.namespace, pod.metadata.name);
     if (!current || current.metadata.uid !== uid) return;
     if (!this.opts.store.get(RESOURCES.nodes, undefined, pod.spec.nodeName)) return;
+    if (current.metadata.deletionTimestamp) {
+      // Nothing of it runs here: the kubelet confirms the deletion at once.
+      this.confirmDeletion(current.metadata.namespace ?? 'default', current.metadata.name, uid);
+      return;
+    }
     const next = new PodWorker(current as Pod, this);
     this.workers.set(uid, next);
     next.start();
@@ -809,6 +831,17 @@ class KubeletImpl implements Kubelet {
     });
     if (ip) this.lastIP.set(node.metadata.name, ip);
     return ip ?? undefined;
+  }
+
+  /** Deletes the pod object with a uid precondition, the kubelet's grace-period-0 delete. */
+  confirmDeletion(namespace: string, name: string, uid: string): void {
+    const current = this.opts.store.get(RESOURCES.pods, namespace, name);
+    if (current?.metadata.uid !== uid) return;
+    try {
+      this.opts.store.delete(RESOURCES.pods, namespace, name);
+    } catch (err) {
+      if (!(err instanceof StoreError && err.reason === 'NotFound')) throw err;
+    }
   }
 
   podIPOf(uid: string): string | undefined {
