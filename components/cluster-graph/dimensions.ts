@@ -1,8 +1,8 @@
 /** Box sizes in model units (1 unit = 1 CSS pixel at zoom 1), shared by builder and layout. */
-export const POD_WIDTH = 196;
-export const INTERFACE_WIDTH = 150;
+export const POD_WIDTH = 164;
+export const INTERFACE_WIDTH = 132;
 export const INTERFACE_HEIGHT = 40;
-export const SERVICE_WIDTH = 212;
+export const SERVICE_WIDTH = 180;
 export const NETWORK_HEIGHT = 34;
 export const LINE_HEIGHT = 14;
 export const BOX_PADDING_Y = 12;

@@ -85,6 +85,26 @@ describe('buildGraphElements', () => {
     });
   });
 
+  it('keeps a Service label to two ports', () => {
+    const snap = demoSnapshot();
+    const dns = {
+      ...snap.services[0]!,
+      name: 'kube-dns',
+      ports: [53, 53, 9153].map((port, i) => ({
+        name: null,
+        port,
+        targetPort: port,
+        nodePort: null,
+        protocol: i === 0 ? 'UDP' : 'TCP',
+      })),
+    };
+    snap.services = [dns];
+    const m = buildGraphElements(snap, all);
+    const d = byId(m, 'service:default/kube-dns');
+    expect(d.label).toContain('53→53/UDP, 53→53 +1');
+    expect(d.kind === 'service' && d.ports).toEqual(['53→53/UDP', '53→53', '9153→9153']);
+  });
+
   it('marks a Service whose selector matches nothing (S6)', () => {
     const legacy = byId(model, 'service:default/legacy-api');
     expect(legacy).toMatchObject({ endpointCount: 0 });
@@ -157,6 +177,7 @@ describe('endpointPods', () => {
         'pod:default/k8s-go-demo-deploy-66cdbcd8d9-x88b8',
       ],
       ready: ['pod:default/k8s-go-demo-deploy-66cdbcd8d9-fxrql'],
+      readyCount: 1,
     });
   });
 
@@ -166,21 +187,51 @@ describe('endpointPods', () => {
     expect(endpointPods(svc('httpd'), slices, snap.pods).ready).toEqual(['pod:default/httpd']);
   });
 
+  it('counts ready endpoints that are not pods (the kubernetes Service)', () => {
+    const api = { ...svc('httpd'), name: 'kubernetes', selector: null };
+    const slices = [
+      {
+        namespace: 'default',
+        name: 'kubernetes',
+        serviceName: 'kubernetes',
+        addressType: 'IPv4',
+        endpoints: [
+          {
+            addresses: ['192.168.56.10'],
+            ready: true,
+            serving: true,
+            terminating: false,
+            nodeName: null,
+            targetRef: null,
+          },
+        ],
+        ports: [],
+      },
+    ];
+    expect(endpointPods(api, slices, snap.pods)).toEqual({ all: [], ready: [], readyCount: 1 });
+    const ipv6 = { ...slices[0]!, name: 'kubernetes-v6', addressType: 'IPv6' };
+    expect(endpointPods(api, [...slices, ipv6], snap.pods).readyCount).toBe(1);
+  });
+
   it('falls back to the selector when the Service has no slice', () => {
     expect(endpointPods(svc('k8s-go-demo-slb'), snap.endpointSlices, snap.pods).ready).toHaveLength(
       2,
     );
-    expect(endpointPods(svc('legacy-api'), [], snap.pods)).toEqual({ all: [], ready: [] });
+    expect(endpointPods(svc('legacy-api'), [], snap.pods)).toEqual({
+      all: [],
+      ready: [],
+      readyCount: 0,
+    });
   });
 });
 
 describe('shorten', () => {
   it('keeps both ends of a long generated name', () => {
-    const s = shorten('k8s-go-demo-deploy-66cdbcd8d9-fxrql', 27);
-    expect(s).toHaveLength(27);
-    expect(s.startsWith('k8s-go-demo-')).toBe(true);
+    const s = shorten('k8s-go-demo-deploy-66cdbcd8d9-fxrql', 24);
+    expect(s).toHaveLength(24);
+    expect(s.startsWith('k8s-go-demo')).toBe(true);
     expect(s.endsWith('d9-fxrql')).toBe(true);
     expect(s).toContain('…');
-    expect(shorten('httpd', 27)).toBe('httpd');
+    expect(shorten('httpd', 24)).toBe('httpd');
   });
 });

@@ -54,7 +54,7 @@ export function buildGraphElements(
   opts: BuildOptions = {},
 ): GraphModel {
   const uplink = opts.uplinkName ?? 'eth1';
-  const maxChars = opts.maxLabelChars ?? 27;
+  const maxChars = opts.maxLabelChars ?? 24;
   const nodes: GraphNode[] = [];
   const edges: GraphEdge[] = [];
   const inNamespace = (ns: string) => filter.namespace === null || filter.namespace === ns;
@@ -153,8 +153,8 @@ export function buildGraphElements(
     .sort(compareByNamespacedName);
   for (const svc of services) {
     const endpoints = endpointPods(svc, snapshot.endpointSlices, snapshot.pods);
-    const data = serviceData(svc, endpoints.ready.length, maxChars);
-    nodes.push({ group: 'nodes', data, classes: serviceClasses(svc, endpoints.ready.length) });
+    const data = serviceData(svc, endpoints.readyCount, maxChars);
+    nodes.push({ group: 'nodes', data, classes: serviceClasses(svc, endpoints.readyCount) });
     for (const pod of endpoints.all) {
       if (!drawnPods.has(pod)) continue;
       const e = edge('endpoint', data.id, pod);
@@ -211,12 +211,13 @@ function serviceData(
   const ports = svc.ports.map(
     (p) => `${p.port}→${p.targetPort}${p.protocol === 'TCP' ? '' : `/${p.protocol}`}`,
   );
+  // The box has room for a couple of ports; the mirror and the details list all of them.
+  const shownPorts =
+    ports.length > 2 ? `${ports.slice(0, 2).join(', ')} +${ports.length - 2}` : ports.join(', ');
   const lines = [shorten(svc.name, maxChars), `${svc.type} · ${svc.namespace}`];
-  lines.push(
-    `${svc.headless ? 'headless' : (svc.clusterIP ?? 'no cluster IP')}  ${ports.join(', ')}`,
-  );
+  lines.push(`${svc.headless ? 'headless' : (svc.clusterIP ?? 'no cluster IP')}  ${shownPorts}`);
   if (svc.loadBalancerIngress.length > 0) {
-    const policy = svc.externalTrafficPolicy === 'Local' ? '  (policy Local)' : '';
+    const policy = svc.externalTrafficPolicy === 'Local' ? '  (Local)' : '';
     lines.push(`LB ${svc.loadBalancerIngress.join(', ')}${policy}`);
   }
   if (svc.type !== 'ExternalName') {
@@ -254,25 +255,32 @@ function serviceClasses(svc: InventoryService, readyEndpoints: number): string[]
 }
 
 /**
- * The pods behind a Service, by EndpointSlice when the cluster has them for it (that is what
- * kube-proxy programs), by label selector otherwise (e.g. a snapshot taken before the
- * EndpointSlice controller caught up).
+ * The endpoints behind a Service, by EndpointSlice when the cluster has them for it (that is
+ * what kube-proxy programs), by label selector otherwise (e.g. a snapshot taken before the
+ * EndpointSlice controller caught up). `readyCount` counts every ready endpoint, pods or not
+ * (the `kubernetes` Service's endpoints are API server addresses); `all`/`ready` list the pods.
  */
 export function endpointPods(
   svc: InventoryService,
   slices: InventoryEndpointSlice[],
   pods: InventoryPod[],
-): { all: string[]; ready: string[] } {
+): { all: string[]; ready: string[]; readyCount: number } {
   const own = slices.filter((s) => s.namespace === svc.namespace && s.serviceName === svc.name);
   const all = new Set<string>();
   const ready = new Set<string>();
+  let readyCount = 0;
   if (own.length > 0) {
     const byIP = new Map<string, InventoryPod>();
     for (const p of pods) {
       if (p.namespace === svc.namespace && !p.hostNetwork) for (const ip of p.ips) byIP.set(ip, p);
     }
+    // A dual-stack Service has one slice per address family listing the same endpoints.
+    const readyByFamily = new Map<string, number>();
     for (const slice of own) {
       for (const ep of slice.endpoints) {
+        if (ep.ready) {
+          readyByFamily.set(slice.addressType, (readyByFamily.get(slice.addressType) ?? 0) + 1);
+        }
         let id: string | null = null;
         if (ep.targetRef?.kind === 'Pod') id = podId(ep.targetRef.namespace, ep.targetRef.name);
         else {
@@ -284,6 +292,7 @@ export function endpointPods(
         if (ep.ready) ready.add(id);
       }
     }
+    readyCount = Math.max(0, ...readyByFamily.values());
   } else if (svc.selector && Object.keys(svc.selector).length > 0) {
     const selector = svc.selector;
     for (const p of pods) {
@@ -293,8 +302,9 @@ export function endpointPods(
       all.add(id);
       if (p.ready) ready.add(id);
     }
+    readyCount = ready.size;
   }
-  return { all: [...all].sort(), ready: [...ready].sort() };
+  return { all: [...all].sort(), ready: [...ready].sort(), readyCount };
 }
 
 function isControlPlane(node: InventoryNode): boolean {

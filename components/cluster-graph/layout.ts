@@ -14,17 +14,17 @@ import type { GraphModel, GraphNode, Position } from './types';
 
 /** Most pods stacked in one column before the node box grows another column. */
 export const MAX_ROWS = 8;
-const COLUMN_GAP = 28;
+const COLUMN_GAP = 20;
 const ROW_GAP = 10;
-const NODE_GAP = 72;
+const NODE_GAP = 52;
 /** Space between the interface row and the first pod, where the veth lines start. */
 const POD_TOP_GAP = 26;
 /** From the interface row up to the network bar, clearing the node box's title. */
 const NETWORK_RISE = 112;
-const SERVICE_GAP_X = 24;
-const SERVICE_GAP_Y = 22;
+const SERVICE_GAP_X = 20;
+const SERVICE_GAP_Y = 20;
 /** From the lowest node box content down to the first row of Services. */
-const SERVICE_DROP = 96;
+const SERVICE_DROP = 80;
 
 export interface LaidOutNode extends GraphNode {
   /** Absent on compound nodes: cytoscape sizes those around their children. */

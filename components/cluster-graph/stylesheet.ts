@@ -225,7 +225,8 @@ export function graphStylesheet(theme: Theme): GraphStyle[] {
         'target-arrow-shape': 'triangle',
         'target-arrow-color': c.endpointEdge,
         'arrow-scale': 0.7,
-        opacity: 0.55,
+        // Endpoint lines cross the node boxes; faint until a selection puts them on the path.
+        opacity: 0.3,
       },
     },
     { selector: 'edge.endpoint.not-ready', style: { 'line-color': c.warnBorder, opacity: 0.4 } },

@@ -44,6 +44,15 @@ describe('apiRequest', () => {
     });
   });
 
+  it('parses a non-2xx answer the caller declared as one', async () => {
+    const { impl } = fakeFetch(503, '{"ok":false}');
+    const data = await apiRequest('/api/x', schema, { fetchImpl: impl, answerStatuses: [503] });
+    expect(data).toEqual({ ok: false });
+    await expect(apiRequest('/api/x', schema, { fetchImpl: impl })).rejects.toMatchObject({
+      status: 503,
+    });
+  });
+
   it('rejects a body that does not match the schema', async () => {
     const { impl } = fakeFetch(200, '{"ok":"yes"}');
     await expect(apiRequest('/api/x', schema, { fetchImpl: impl })).rejects.toMatchObject({

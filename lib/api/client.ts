@@ -32,6 +32,8 @@ export interface RequestOptions {
   signal?: AbortSignal;
   /** Base URL for callers outside the browser (tests, scripts). */
   baseUrl?: string;
+  /** Non-2xx statuses whose body is still an answer to parse with the schema (health's 503). */
+  answerStatuses?: number[];
   fetchImpl?: typeof fetch;
 }
 
@@ -60,7 +62,7 @@ export async function apiRequest<S extends z.ZodType>(
   } catch {
     // Not JSON (a proxy's HTML error page, say); reported below with the status.
   }
-  if (!res.ok) {
+  if (!res.ok && !(opts.answerStatuses ?? []).includes(res.status)) {
     const parsed = errorBodySchema.safeParse(json);
     if (parsed.success) {
       throw new ApiError(res.status, parsed.data.error.code, parsed.data.error.message);
@@ -85,8 +87,9 @@ export function retryUnlessClientError(failureCount: number, error: unknown): bo
   return failureCount < 3;
 }
 
+/** Health answers 503 with the same shape while the inventory loads; both are answers. */
 export const fetchHealth = (signal?: AbortSignal) =>
-  apiRequest('/api/health', healthResponseSchema, { signal });
+  apiRequest('/api/health', healthResponseSchema, { signal, answerStatuses: [503] });
 
 export const fetchInventory = (signal?: AbortSignal) =>
   apiRequest('/api/inventory', inventoryResponseSchema, { signal });

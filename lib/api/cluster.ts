@@ -17,6 +17,8 @@ export const healthResponseSchema = z.object({
   cluster: z.string(),
   demo: z.boolean(),
   informers: z.array(informerStatusSchema).optional(),
+  /** Why the inventory cannot load at all (no cluster, forbidden, bad kubeconfig). */
+  error: z.object({ code: z.string(), message: z.string() }).optional(),
 });
 export type HealthResponse = z.infer<typeof healthResponseSchema>;
 

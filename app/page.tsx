@@ -1,0 +1,5 @@
+import { ClusterOverview } from '@/components/cluster-overview/cluster-overview';
+
+export default function HomePage() {
+  return <ClusterOverview />;
+}

@@ -1,0 +1,170 @@
+/**
+ * The imperative side of the cluster graph (Kiali's pattern): React never re-renders the
+ * cytoscape host; it hands models, highlights and themes to this controller, which applies
+ * them to the one `cy` instance by element id inside `cy.batch()`, re-running the layout only
+ * when the graph's shape changed. What cytoscape actually holds is published back as plain data
+ * for the accessible mirror and the tests.
+ */
+import type { Core, ElementDefinition, EventObject, StylesheetStyle } from 'cytoscape';
+import { diffGraph } from './diff';
+import { HIGHLIGHT_CLASSES, highlightClasses } from './highlight';
+import { layoutGraph, type LaidOutGraph } from './layout';
+import { graphStylesheet } from './stylesheet';
+import type { GraphEdgeData, GraphHighlight, GraphModel, GraphNodeData, Theme } from './types';
+
+/** One element as cytoscape holds it, read back after each change. */
+export type DrawnElement =
+  | { group: 'nodes'; data: GraphNodeData; classes: string[] }
+  | { group: 'edges'; data: GraphEdgeData; classes: string[] };
+
+export interface DrawnGraph {
+  /** Bumped on every change, so tests can wait for the canvas to settle. */
+  version: number;
+  elements: DrawnElement[];
+}
+
+const FIT_PADDING = 36;
+const EMPTY: DrawnGraph = { version: 0, elements: [] };
+
+export class GraphController {
+  private cy: Core | null = null;
+  private drawnModel: LaidOutGraph | null = null;
+  private wanted: LaidOutGraph | null = null;
+  private highlight: GraphHighlight = { selected: null, matches: null };
+  private theme: Theme = 'light';
+  private drawn: DrawnGraph = EMPTY;
+  private readonly drawnListeners = new Set<() => void>();
+  private readonly selectListeners = new Set<(id: string | null) => void>();
+
+  /** Takes over a fresh `cy` instance and draws whatever was set before it existed. */
+  attach(cy: Core): void {
+    this.cy = cy;
+    this.drawnModel = null;
+    cy.style(graphStylesheet(this.theme) as unknown as StylesheetStyle[]);
+    cy.on('tap', 'node.pod', (evt: EventObject) => this.emitSelect(evt.target.id() as string));
+    cy.on('tap', (evt: EventObject) => {
+      if (evt.target === cy) this.emitSelect(null);
+    });
+    this.sync();
+  }
+
+  detach(): void {
+    this.cy = null;
+    this.drawnModel = null;
+  }
+
+  setModel(model: GraphModel): void {
+    this.wanted = layoutGraph(model);
+    this.sync();
+  }
+
+  setHighlight(highlight: GraphHighlight): void {
+    const moved = highlight.selected !== this.highlight.selected;
+    this.highlight = highlight;
+    if (!this.cy || !this.wanted) return;
+    this.applyHighlight(this.cy, this.wanted);
+    this.publish();
+    if (moved && highlight.selected) this.reveal(highlight.selected);
+  }
+
+  setTheme(theme: Theme): void {
+    if (theme === this.theme) return;
+    this.theme = theme;
+    this.cy?.style(graphStylesheet(theme) as unknown as StylesheetStyle[]);
+  }
+
+  /** Called with a pod's element id when it is clicked, null for a click on the background. */
+  onSelect(listener: (id: string | null) => void): () => void {
+    this.selectListeners.add(listener);
+    return () => this.selectListeners.delete(listener);
+  }
+
+  fit(): void {
+    this.cy?.fit(undefined, FIT_PADDING);
+  }
+
+  zoomBy(factor: number): void {
+    const cy = this.cy;
+    if (!cy) return;
+    const { w, h } = { w: cy.width(), h: cy.height() };
+    cy.zoom({ level: cy.zoom() * factor, renderedPosition: { x: w / 2, y: h / 2 } });
+  }
+
+  /** Tells cytoscape its container changed size. */
+  resize(): void {
+    this.cy?.resize();
+  }
+
+  /** For useSyncExternalStore. */
+  readonly subscribeDrawn = (listener: () => void): (() => void) => {
+    this.drawnListeners.add(listener);
+    return () => this.drawnListeners.delete(listener);
+  };
+
+  readonly getDrawn = (): DrawnGraph => this.drawn;
+
+  readonly getServerDrawn = (): DrawnGraph => EMPTY;
+
+  private emitSelect(id: string | null): void {
+    for (const l of this.selectListeners) l(id);
+  }
+
+  private sync(): void {
+    const cy = this.cy;
+    const next = this.wanted;
+    if (!cy || !next) return;
+    const diff = diffGraph(this.drawnModel, next);
+    cy.batch(() => {
+      for (const id of diff.remove) cy.getElementById(id).remove();
+      // Every element is added with its preset position; cytoscape sizes compound boxes.
+      cy.add(diff.add as ElementDefinition[]);
+      for (const el of diff.updateData) cy.getElementById(el.data.id).data(el.data);
+      for (const { id, classes } of diff.updateClasses) cy.getElementById(id).classes(classes);
+      if (diff.shapeChanged) {
+        for (const n of next.nodes) {
+          if (n.position) cy.getElementById(n.data.id).position(n.position);
+        }
+      }
+      this.applyHighlight(cy, next);
+    });
+    this.drawnModel = next;
+    if (diff.shapeChanged) cy.fit(undefined, FIT_PADDING);
+    this.publish();
+  }
+
+  private applyHighlight(cy: Core, model: LaidOutGraph): void {
+    const wanted = highlightClasses(model, this.highlight);
+    cy.batch(() => {
+      cy.elements().removeClass([...HIGHLIGHT_CLASSES]);
+      for (const [id, classes] of wanted) cy.getElementById(id).addClass(classes);
+    });
+  }
+
+  /** Pans to the selected element if it is outside the viewport; never zooms. */
+  private reveal(id: string): void {
+    const cy = this.cy;
+    const ele = cy?.getElementById(id);
+    if (!cy || !ele || ele.empty()) return;
+    const box = ele.boundingBox({});
+    const view = cy.extent();
+    const inside = box.x1 >= view.x1 && box.x2 <= view.x2 && box.y1 >= view.y1 && box.y2 <= view.y2;
+    if (!inside) cy.animate({ center: { eles: ele } }, { duration: 200 });
+  }
+
+  private publish(): void {
+    const cy = this.cy;
+    if (!cy) return;
+    const elements: DrawnElement[] = [];
+    cy.elements().forEach((ele) => {
+      const classes = ele.classes() as unknown as string[];
+      const data: unknown = ele.data();
+      elements.push(
+        ele.group() === 'nodes'
+          ? { group: 'nodes', data: data as GraphNodeData, classes }
+          : { group: 'edges', data: data as GraphEdgeData, classes },
+      );
+    });
+    this.drawn = { version: this.drawn.version + 1, elements };
+    for (const l of this.drawnListeners) l();
+  }
+}
