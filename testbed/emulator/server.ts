@@ -16,6 +16,7 @@ import {
   wantsAggregated,
 } from './discovery';
 import { checkLogStatus, chooseContainer, serveLog, type LogSource } from './logs';
+import { openApiV3Document, openApiV3Root } from './openapi';
 import { applyPatch, patchTypeOf, type PatchType } from './patch';
 import { apiVersionOf, findResource, type ResourceDef, type Verb } from './resources';
 import { matchesFields, matchesLabels, parseFieldSelector, parseLabelSelector } from './selectors';
@@ -120,6 +121,21 @@ export class ApiServer {
       return;
     }
     if (!this.authenticated(req)) throw unauthorized();
+
+    if (path === '/openapi/v3') {
+      this.json(res, 200, openApiV3Root());
+      return;
+    }
+    if (path.startsWith('/openapi/v3/')) {
+      const doc = openApiV3Document(path);
+      if (!doc) throw pathNotFound();
+      // The hash in the URL pins the content, so clients may cache it for good.
+      this.json(res, 200, doc, {
+        'Cache-Control': 'public, immutable',
+        Etag: `"${url.searchParams.get('hash') ?? ''}"`,
+      });
+      return;
+    }
 
     const accept = req.headers.accept;
     if (path === '/api' || path === '/apis') {
@@ -273,7 +289,7 @@ export class ApiServer {
     let start: string | undefined;
     if (token) {
       const decoded = decodeContinue(token);
-      if (decoded.rv < store.oldestWatchableVersion - 1) {
+      if (decoded.rv < store.oldestWatchableVersion) {
         throw gone(
           'The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter, or use the continue token in this response to retrieve the remainder of the results. Continuing with the provided token results in an inconsistent list - objects that were created, modified, or deleted between the time the first chunk was returned and now may show up in the list.',
         );

@@ -72,6 +72,8 @@ export class ObjectStore {
   private readonly objects = new Map<string, Map<string, KubeObject>>();
   private readonly history: StoreEvent[] = [];
   private readonly listeners = new Set<StoreListener>();
+  /** Changes up to and including this version are no longer in the history. */
+  private compactedThrough = this.rv;
 
   /** Events older than this many changes are compacted away; a watch from before them gets 410. */
   constructor(private readonly historyLimit = 5000) {}
@@ -82,7 +84,7 @@ export class ObjectStore {
 
   /** The oldest resourceVersion from which a watch can still be resumed. */
   get oldestWatchableVersion(): number {
-    return this.history[0]?.resourceVersion ?? this.rv;
+    return this.compactedThrough;
   }
 
   list(resource: string, namespace?: string): KubeObject[] {
@@ -172,7 +174,7 @@ export class ObjectStore {
 
   /** Events after `sinceVersion`, or Gone when that version has been compacted away. */
   eventsSince(resource: string, sinceVersion: number): StoreEvent[] {
-    if (sinceVersion < this.oldestWatchableVersion - 1) {
+    if (sinceVersion < this.compactedThrough) {
       throw new StoreError(
         'Gone',
         `too old resource version: ${sinceVersion} (${this.oldestWatchableVersion})`,
@@ -190,6 +192,7 @@ export class ObjectStore {
   /** Forgets the event history, as etcd compaction does: older watches then get 410 Gone. */
   compact(): void {
     this.history.length = 0;
+    this.compactedThrough = this.rv;
   }
 
   subscribe(listener: StoreListener): () => void {
@@ -215,7 +218,10 @@ export class ObjectStore {
     const event: StoreEvent = { type, resource, object: clone(object), resourceVersion: this.rv };
     if (oldObject) event.oldObject = clone(oldObject);
     this.history.push(event);
-    if (this.history.length > this.historyLimit) this.history.shift();
+    if (this.history.length > this.historyLimit) {
+      const dropped = this.history.shift();
+      if (dropped) this.compactedThrough = dropped.resourceVersion;
+    }
     for (const listener of this.listeners) {
       listener({
         ...event,
