@@ -14,7 +14,6 @@ import type {
   InventoryPod,
   InventoryService,
   LabelSelector,
-  Labels,
 } from './types';
 import type {
   WireCondition,
@@ -33,6 +32,7 @@ import type {
 /** Label podpath puts on every probe pod it creates. */
 export const PROBE_LABEL = { key: 'app.kubernetes.io/managed-by', value: 'podpath' } as const;
 
+/** Node annotations the CNI agents write, which tell the plugin, its backend and addresses. */
 export const ANNOTATIONS = {
   flannelBackendType: 'flannel.alpha.coreos.com/backend-type',
   flannelPublicIP: 'flannel.alpha.coreos.com/public-ip',
@@ -314,7 +314,7 @@ export function toInventoryDaemonSet(ds: WireDaemonSet): InventoryDaemonSet {
   return {
     namespace: ds.metadata?.namespace ?? 'default',
     name: ds.metadata?.name ?? '',
-    labels: { ...(ds.metadata?.labels ?? {}) } as Labels,
+    labels: { ...(ds.metadata?.labels ?? {}) },
     images: [...new Set(images)],
     hostNetwork: podSpec.hostNetwork === true,
   };
