@@ -21,6 +21,7 @@ import { allocatePodIP, cidrContains } from './ip-allocator';
 import {
   RESOURCES,
   isTerminalPhase,
+  jsonEqual,
   nodeInternalIP,
   podKey,
   sleep,
@@ -661,10 +662,13 @@ class PodWorker {
   private writeStatus(): void {
     if (this.deleted) return;
     try {
-      this.opts.store.mutate(RESOURCES.pods, this.namespace, this.name, (obj) => {
-        if (obj.metadata.uid !== this.uid) throw new PodReplaced();
-        this.applyStatus(obj as Pod);
-      });
+      const current = this.opts.store.get(RESOURCES.pods, this.namespace, this.name);
+      if (!current || current.metadata.uid !== this.uid) throw new PodReplaced();
+      const next = structuredClone(current) as Pod;
+      this.applyStatus(next);
+      // Like the kubelet's status manager: an unchanged status is not written again.
+      if (jsonEqual(current.status, next.status)) return;
+      this.opts.store.update(RESOURCES.pods, next);
     } catch (err) {
       // Deleted or replaced under us: the DELETED event tears this worker down.
       if (err instanceof PodReplaced || (err instanceof StoreError && err.reason === 'NotFound')) {
