@@ -166,6 +166,55 @@ describe('seeding the demo scenario', () => {
   });
 });
 
+describe('seeding NetworkPolicies', () => {
+  it('writes them in their namespaces, creating namespaces the scenario only mentions there', () => {
+    const store = new ObjectStore();
+    seedScenario(store, {
+      ...demoScenario,
+      networkPolicies: [
+        {
+          namespace: 'secure',
+          name: 'default-deny-ingress',
+          podSelector: {},
+          policyTypes: ['Ingress'],
+          ingress: [],
+        },
+        {
+          namespace: 'secure',
+          name: 'allow-web',
+          podSelector: { app: 'db' },
+          policyTypes: ['Ingress'],
+          ingress: [
+            {
+              from: [{ podSelector: { matchLabels: { app: 'web' } } }],
+              ports: [{ port: 5432, protocol: 'TCP' }],
+            },
+          ],
+        },
+      ],
+    });
+    expect(store.get('namespaces', undefined, 'secure')).toBeDefined();
+    expect(store.get('configmaps', 'secure', 'kube-root-ca.crt')).toBeDefined();
+    expect(
+      store.get('networkpolicies.networking.k8s.io', 'secure', 'default-deny-ingress'),
+    ).toMatchObject({
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'NetworkPolicy',
+      spec: { podSelector: {}, policyTypes: ['Ingress'], ingress: [] },
+    });
+    expect(spec(store.get('networkpolicies.networking.k8s.io', 'secure', 'allow-web'))).toEqual({
+      podSelector: { matchLabels: { app: 'db' } },
+      policyTypes: ['Ingress'],
+      ingress: [
+        {
+          from: [{ podSelector: { matchLabels: { app: 'web' } } }],
+          ports: [{ port: 5432, protocol: 'TCP' }],
+        },
+      ],
+    });
+  });
+});
+
 describe('seeding the k3s scenario', () => {
   it('writes vxlan backend data, k3s roles and the k3s cluster DNS address', () => {
     const store = seeded(k3sScenario);
