@@ -14,25 +14,35 @@ import type {
 import { demoScenario } from '../scenarios/demo';
 import { startEmulator, type Emulator, type EmulatorOptions } from './index';
 
+export interface ContainerControl {
+  write(text: string): void;
+  exit(exitCode?: number): void;
+}
+
 export interface FakeRuntime extends ContainerRuntime {
   /** Containers started so far, in order. */
   started: ContainerSpec[];
   /** Holds sandbox creation of the named pod until the returned function is called. */
   holdSandbox(podName: string): () => void;
+  /** The live container `pod/container`, to make it print or exit. */
+  control(pod: string, container: string): ContainerControl | undefined;
 }
 
 /**
  * A runtime whose short-lived containers print `output(spec)` and exit 0, while long-running
- * ones run silently until stopped. Nothing touches the host.
+ * ones, and those whose command is `hold`, run until stopped or told to exit through control().
+ * Nothing touches the host.
  */
 export function createFakeRuntime(
   output: (spec: ContainerSpec) => string = (spec) => `ran: ${spec.argv.join(' ')}\n`,
 ): FakeRuntime {
   const gates = new Map<string, Promise<void>>();
   const started: ContainerSpec[] = [];
+  const live = new Map<string, ContainerControl>();
   return {
     kind: 'replay',
     started,
+    control: (pod, container) => live.get(`${pod}/${container}`),
     holdSandbox(podName) {
       let release!: () => void;
       gates.set(
@@ -54,7 +64,16 @@ export function createFakeRuntime(
       const exited = new Promise<ContainerExit>((resolve) => {
         finish = resolve;
       });
-      if (!spec.longRunning) {
+      const key = `${spec.sandbox.name}/${spec.name}`;
+      live.set(key, {
+        write: (text) => {
+          for (const l of listeners) l(Buffer.from(text), 'stdout');
+        },
+        exit: (exitCode = 0) =>
+          finish({ exitCode, reason: exitCode === 0 ? 'Completed' : 'Error' }),
+      });
+      void exited.then(() => live.delete(key));
+      if (!spec.longRunning && spec.argv[0] !== 'hold') {
         setTimeout(() => {
           for (const l of listeners) l(Buffer.from(output(spec)), 'stdout');
           setTimeout(() => finish({ exitCode: 0, reason: 'Completed' }), 10);
@@ -120,6 +139,8 @@ export function api(
   if (opts.body !== undefined) {
     payload = typeof opts.body === 'string' ? opts.body : JSON.stringify(opts.body);
     headers['Content-Type'] ??= 'application/json';
+    // Node sends DELETE bodies unchunked, so the length must be given.
+    headers['Content-Length'] = String(Buffer.byteLength(payload));
   }
   return new Promise((resolve, reject) => {
     const req = httpsRequest(url, { method, headers, ca: emulator.caPem }, (res) => {
