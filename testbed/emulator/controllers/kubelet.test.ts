@@ -496,4 +496,47 @@ describe('kubelet', () => {
     runtime.failSandbox = null;
     await waitFor(() => getPod('flaky')?.status?.phase === 'Running', 3000, 'Running');
   });
+
+  it('gives up a sandbox retry at once when the pod is deleted, and stops promptly', async () => {
+    store = new ObjectStore();
+    store.create('nodes', node('node-2', '10.244.2.0/24', '192.168.56.12'));
+    runtime = new FakeRuntime();
+    // A back-off far longer than the test: deletion and stop() must not wait for it.
+    controllers = startControllers({
+      store,
+      runtime,
+      scenario: demoScenario,
+      timing: { ...timing, backoffBaseMs: 60_000, backoffMaxMs: 60_000 },
+    });
+    runtime.failSandbox = 'netns busy';
+    store.create(
+      'pods',
+      pod('doomed', { containers: [{ name: 'c', image: 'busybox', command: ['sleep', '1'] }] }),
+    );
+    await waitFor(
+      () => store.list('events', 'default').some((e) => e.reason === 'FailedCreatePodSandBox'),
+      2000,
+      'event',
+    );
+    store.mutate('pods', 'default', 'doomed', (o) => {
+      o.metadata.deletionTimestamp = new Date().toISOString();
+    });
+    await waitFor(() => !getPod('doomed'), 2000, 'deletion');
+    store.create(
+      'pods',
+      pod('stuck', { containers: [{ name: 'c', image: 'busybox', command: ['sleep', '1'] }] }),
+    );
+    await waitFor(
+      () =>
+        store
+          .list('events', 'default')
+          .some((e) => e.involvedObject && (e.involvedObject as { name: string }).name === 'stuck'),
+      2000,
+      'stuck event',
+    );
+    const started = Date.now();
+    await controllers.stop();
+    expect(Date.now() - started).toBeLessThan(1000);
+    expect(runtime.containers).toHaveLength(0);
+  });
 });

@@ -149,6 +149,7 @@ class PodWorker {
   podIP: string | undefined;
   private startTime: string | undefined;
   private deadlineTimer: NodeJS.Timeout | undefined;
+  private wake: (() => void) | undefined;
   private failure: { reason: string; message: string } | undefined;
   /** Terminal (Succeeded/Failed) or deleted: nothing starts any more. */
   private done = false;
@@ -196,6 +197,7 @@ class PodWorker {
     this.pod = pod;
     if (pod.metadata.deletionTimestamp && !this.terminating) {
       this.terminating = true;
+      this.wake?.();
       void this.serial(() => this.terminate());
       return;
     }
@@ -270,7 +272,7 @@ class PodWorker {
         await this.opts.runtime.createSandbox(sandbox);
         break;
       } catch (err) {
-        if (this.deleted) return;
+        if (this.deleted || this.terminating) return;
         this.opts.events.record(this.pod, {
           type: 'Warning',
           reason: 'FailedCreatePodSandBox',
@@ -278,10 +280,10 @@ class PodWorker {
           component: 'kubelet',
           host: this.nodeName,
         });
-        await sleep(
+        await this.pause(
           Math.min(this.opts.timing.backoffBaseMs * 2 ** attempt, this.opts.timing.backoffMaxMs),
         );
-        if (this.deleted) return;
+        if (this.deleted || this.terminating) return;
       }
     }
     this.sandbox = sandbox;
@@ -597,17 +599,33 @@ class PodWorker {
         const containerID = run.status.containerID ?? '';
         const startedAt = run.status.state.running?.startedAt ?? timestamp();
         await running.stop().catch(() => {});
+        // A container that ignores its stop is reported as killed (SIGKILL) after the timeout.
+        const killed: ContainerExit = { exitCode: 137, reason: 'Error' };
+        let timer: NodeJS.Timeout | undefined;
         const exit = await Promise.race([
-          running.exited.catch((): ContainerExit => ({ exitCode: 137, reason: 'Error' })),
-          sleep(this.opts.timing.stopTimeoutMs).then((): ContainerExit => ({
-            exitCode: 137,
-            reason: 'Error',
-          })),
+          running.exited.catch(() => killed),
+          new Promise<ContainerExit>((resolve) => {
+            timer = setTimeout(() => resolve(killed), this.opts.timing.stopTimeoutMs);
+          }),
         ]);
+        clearTimeout(timer);
         if (record) this.recordExit(run, instance, containerID, startedAt, exit);
         run.running = undefined;
       }),
     );
+  }
+
+  /** A back-off wait that deletion or shutdown cuts short. */
+  private pause(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        if (this.wake === done) this.wake = undefined;
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      this.wake = done;
+    });
   }
 
   private clearTimers(): void {
@@ -635,6 +653,7 @@ class PodWorker {
   delete(): Promise<void> {
     this.deleted = true;
     this.clearTimers();
+    this.wake?.();
     return this.serial(async () => {
       this.done = true;
       await this.stopAll(false);
@@ -647,6 +666,7 @@ class PodWorker {
   shutdown(): Promise<void> {
     this.deleted = true;
     this.clearTimers();
+    this.wake?.();
     return this.serial(async () => {
       this.done = true;
       await this.stopAll(false);
@@ -753,6 +773,7 @@ class KubeletImpl implements Kubelet {
   private readonly lastIP = new Map<string, string>();
   private readonly reserved: Set<string>;
   private unsubscribe: () => void = () => {};
+  private stopped = false;
 
   constructor(readonly opts: KubeletOptions) {
     this.reserved = new Set(opts.scenarioIPs.values());
@@ -770,6 +791,7 @@ class KubeletImpl implements Kubelet {
   }
 
   private podChanged(pod: Pod): void {
+    if (this.stopped) return;
     const uid = pod.metadata.uid ?? '';
     const worker = this.workers.get(uid);
     if (worker) {
@@ -797,6 +819,7 @@ class KubeletImpl implements Kubelet {
   }
 
   private podDeleted(pod: Pod): void {
+    if (this.stopped) return;
     const uid = pod.metadata.uid ?? '';
     const worker = this.workers.get(uid);
     if (!worker) return;
@@ -853,6 +876,7 @@ class KubeletImpl implements Kubelet {
   }
 
   async stop(): Promise<void> {
+    this.stopped = true;
     this.unsubscribe();
     const workers = [...this.workers.values()];
     this.workers.clear();
