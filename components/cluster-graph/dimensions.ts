@@ -2,7 +2,7 @@
 export const POD_WIDTH = 164;
 export const INTERFACE_WIDTH = 132;
 export const INTERFACE_HEIGHT = 40;
-export const SERVICE_WIDTH = 180;
+export const SERVICE_WIDTH = 192;
 export const NETWORK_HEIGHT = 34;
 export const LINE_HEIGHT = 14;
 export const BOX_PADDING_Y = 12;
