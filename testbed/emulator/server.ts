@@ -831,21 +831,18 @@ export class ApiServer {
     const spec = isObj(review.spec) ? review.spec : {};
     const ra = isObj(spec.resourceAttributes) ? spec.resourceAttributes : undefined;
     let allowed = true;
-    let reason = '';
     if (ra) {
-      const attrs: RequestAttributes = {
+      allowed = !isForbidden(this.opts.forbid, {
         verb: String(ra.verb ?? ''),
         group: String(ra.group ?? ''),
         resource: String(ra.resource ?? ''),
         subresource: String(ra.subresource ?? ''),
         namespace: String(ra.namespace ?? ''),
         name: String(ra.name ?? ''),
-      };
-      allowed = !isForbidden(this.opts.forbid, attrs);
-      reason = allowed ? '' : forbiddenReason(this.opts.user, attrs);
+      });
     }
+    // RBAC gives a denial no reason, so kubectl auth can-i prints a bare "no".
     const status: Obj = { allowed };
-    if (reason) status.reason = reason;
     return {
       kind: 'SelfSubjectAccessReview',
       apiVersion: 'authorization.k8s.io/v1',
