@@ -31,10 +31,11 @@ function kubectl(...args: string[]): Promise<Run> {
         // A private HOME keeps kubectl's discovery cache from leaking between emulator runs.
         // Only what kubectl needs: nothing from the caller's kube environment may leak in.
         env: {
+          NODE_ENV: 'test',
           PATH: process.env.PATH ?? '/usr/bin:/bin',
           HOME: dir,
           KUBECONFIG: path.join(dir, 'kubeconfig'),
-        } as NodeJS.ProcessEnv,
+        },
         timeout: 20_000,
         encoding: 'utf8',
       },
