@@ -233,7 +233,7 @@ export class ApiServer {
           this.logs(route, query, res);
           return;
         }
-        this.json(res, 200, this.render(this.get(route), output));
+        this.json(res, 200, this.render(route.def, this.get(route), output, query));
         return;
       case 'create': {
         const body = await readJson(req, true);
@@ -446,10 +446,15 @@ export class ApiServer {
     );
   }
 
-  private render(obj: KubeObject, output: Output): object {
+  private render(
+    def: ResourceDef,
+    obj: KubeObject,
+    output: Output,
+    query: URLSearchParams,
+  ): object {
     if (output.kind === 'table') {
-      const table = toTable(this.storeKeyOf(obj), [obj], {
-        includeObject: 'Metadata',
+      const table = toTable(def.storeKey, [obj], {
+        includeObject: includeObjectOf(query.get('includeObject')),
         resourceVersion: obj.metadata.resourceVersion ?? '',
       });
       if (output.version === 'v1beta1') table.apiVersion = 'meta.k8s.io/v1beta1';
@@ -457,14 +462,6 @@ export class ApiServer {
     }
     if (output.kind === 'partial') return partialMetadata(obj, output.version);
     return obj;
-  }
-
-  private storeKeyOf(obj: KubeObject): string {
-    const [groupPart, version] = obj.apiVersion.includes('/')
-      ? obj.apiVersion.split('/')
-      : ['', obj.apiVersion];
-    const def = findResourceByKind(groupPart ?? '', version ?? '', obj.kind);
-    return def?.storeKey ?? obj.kind.toLowerCase() + 's';
   }
 
   // ------------------------------------------------------------ writes
@@ -966,14 +963,6 @@ function namespacedStoreKeys(): string[] {
     'deployments.apps',
     'replicasets.apps',
   ];
-}
-
-function findResourceByKind(group: string, version: string, kind: string): ResourceDef | undefined {
-  for (const plural of [`${kind.toLowerCase()}s`, `${kind.toLowerCase()}es`]) {
-    const def = findResource(group, version, plural);
-    if (def && def.kind === kind) return def;
-  }
-  return undefined;
 }
 
 function partialMetadata(obj: KubeObject, version: string): object {

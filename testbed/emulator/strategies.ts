@@ -541,6 +541,12 @@ const serviceStrategy: Strategy = {
     ) {
       delete spec.externalTrafficPolicy;
     }
+    if (
+      spec.type !== 'LoadBalancer' &&
+      spec.allocateLoadBalancerNodePorts === oldSpec.allocateLoadBalancerNodePorts
+    ) {
+      delete spec.allocateLoadBalancerNodePorts;
+    }
     defaultServiceFields(spec);
     const errors = serviceErrors(svc);
     if (oldSpec.clusterIP !== undefined && spec.clusterIP !== oldSpec.clusterIP) {

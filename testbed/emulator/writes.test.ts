@@ -430,6 +430,28 @@ describe('services', () => {
   });
 });
 
+describe('service type changes', () => {
+  it('drops the node ports and LoadBalancer fields when a Service becomes ClusterIP', async () => {
+    const created = await api(emulator, 'POST', svcs, {
+      body: {
+        metadata: { name: 'lb' },
+        spec: { type: 'LoadBalancer', externalTrafficPolicy: 'Local', ports: [{ port: 80 }] },
+      },
+    });
+    expect(created.json.spec.healthCheckNodePort).toBeGreaterThanOrEqual(30000);
+    const r = await api(emulator, 'PATCH', `${svcs}/lb`, {
+      body: { spec: { type: 'ClusterIP' } },
+      headers: mergePatch,
+    });
+    expect(r.status).toBe(200);
+    expect(r.json.spec.ports[0].nodePort).toBeUndefined();
+    expect(r.json.spec.externalTrafficPolicy).toBeUndefined();
+    expect(r.json.spec.healthCheckNodePort).toBeUndefined();
+    expect(r.json.spec.allocateLoadBalancerNodePorts).toBeUndefined();
+    expect(r.json.spec.clusterIP).toBe(created.json.spec.clusterIP);
+  });
+});
+
 describe('delete', () => {
   it('deletes a pod at once with gracePeriodSeconds=0 and sends DELETED', async () => {
     await api(emulator, 'POST', pods, { body: pod('doomed') });
