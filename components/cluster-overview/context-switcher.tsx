@@ -16,10 +16,13 @@ export function ContextSwitcher({ onSwitched }: { onSwitched: () => void }) {
   });
   const mutation = useMutation({
     mutationFn: switchContext,
-    onSuccess: async (data) => {
-      queryClient.setQueryData(clusterKeys.contexts(), data);
+    onSuccess: (data) => {
       onSwitched();
-      await queryClient.invalidateQueries({ queryKey: clusterKeys.all });
+      // Reset, not invalidate: the old cluster's inventory must vanish at once rather than stay
+      // on screen under the new context's name while the new one loads. Not awaited, so the
+      // switch is done as soon as the server says so.
+      void queryClient.resetQueries({ queryKey: clusterKeys.all });
+      queryClient.setQueryData(clusterKeys.contexts(), data);
     },
   });
 

@@ -10,6 +10,7 @@ export interface InventoryStatusProps {
 /** Shown over the empty canvas until the first inventory arrives, or when it cannot. */
 export function InventoryStatus({ pending, notReady, error, health }: InventoryStatusProps) {
   const waiting = pending || notReady;
+  const failing = health?.informers?.some((i) => !i.synced && i.lastError) ?? false;
   return (
     <div className="absolute inset-0 z-10 flex items-center justify-center p-6">
       <div
@@ -19,10 +20,13 @@ export function InventoryStatus({ pending, notReady, error, health }: InventoryS
         {waiting && (
           <>
             <p className="font-medium">
-              {health?.cluster
-                ? `Loading the inventory of ${health.cluster}…`
-                : 'Loading the cluster inventory…'}
+              {failing
+                ? `The inventory of ${health?.cluster ?? 'the cluster'} does not load yet; podpath keeps retrying.`
+                : health?.cluster
+                  ? `Loading the inventory of ${health.cluster}…`
+                  : 'Loading the cluster inventory…'}
             </p>
+            {health?.error && <p className="mt-1 text-fg-muted">{health.error.message}</p>}
             {health?.informers && health.informers.length > 0 && (
               <ul className="mt-3 space-y-1 text-xs">
                 {health.informers.map((i) => (
