@@ -105,7 +105,7 @@ export function ClusterOverview() {
 
       <div className="flex min-h-0 flex-1">
         <aside
-          aria-label="Pods"
+          aria-label="Pods and filters"
           className="flex w-80 shrink-0 flex-col border-r border-line bg-surface"
         >
           <div className="space-y-2 border-b border-line p-3">
