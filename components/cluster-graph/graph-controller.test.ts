@@ -19,7 +19,8 @@ describe('GraphController', () => {
     controller.setModel(buildGraphElements(demoSnapshot(), all));
     expect(controller.getDrawn().elements).toEqual([]);
     controller.attach(cy);
-    expect(cy.getElementById('pod:default/httpd').parent().id()).toBe('node:node-1');
+    expect(cy.getElementById('pod:default/httpd').data('parent')).toBe('node:node-1');
+    expect(cy.getElementById('node:node-1').isParent()).toBe(true);
     expect(cy.getElementById('node-2/cni0').data('ip')).toBe('10.244.2.1');
     expect(cy.getElementById('pod:default/httpd').position()).toEqual(
       expect.objectContaining({ x: expect.any(Number), y: expect.any(Number) }),
