@@ -156,7 +156,12 @@ export class ApiServer {
       return;
     }
 
-    const segments = path.split('/').filter(Boolean).map(decodeURIComponent);
+    let segments: string[];
+    try {
+      segments = path.split('/').filter(Boolean).map(decodeURIComponent);
+    } catch {
+      throw badRequest(`malformed path ${JSON.stringify(path)}`);
+    }
     let group: string;
     let version: string;
     let rest: string[];
@@ -215,12 +220,15 @@ export class ApiServer {
       : def.verbs;
     if (!allowed) throw pathNotFound();
     if (!allowed.includes(verb)) throw methodNotAllowed();
-    // Namespaced resources are created only through a namespace path, as the real routes are.
+    // Across namespaces a namespaced resource has only its list/watch collection route.
     if (def.namespaced && !route.namespace && verb !== 'list' && verb !== 'watch') {
+      if (route.name !== undefined) throw pathNotFound();
       throw methodNotAllowed();
     }
 
-    const output = negotiate(req.headers.accept);
+    // Logs answer text whatever the client accepts; everything else negotiates its form.
+    const output: Output =
+      route.subresource === 'log' ? { kind: 'json' } : negotiate(req.headers.accept);
     switch (verb) {
       case 'list':
         this.json(res, 200, this.list(route, query, output));
