@@ -24,7 +24,10 @@ export interface RequestAttributes {
 const matches = (pattern: string | undefined, value: string) =>
   pattern === undefined || pattern === '*' || pattern === value;
 
-/** True when a forbid rule matches the request. A rule without a subresource matches none. */
+/**
+ * True when a forbid rule matches the request. As in RBAC, `pods` and `pods/log` are different
+ * resources: a rule without a subresource covers only requests for the resource itself.
+ */
 export function isForbidden(rules: ForbidRule[], attrs: RequestAttributes): boolean {
   return rules.some((r) => {
     if (!matches(r.verb, attrs.verb)) return false;

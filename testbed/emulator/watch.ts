@@ -115,7 +115,17 @@ export class WatchRegistry {
 
     // Snapshot and subscription happen in one synchronous step, so no change can fall between.
     const unsubscribe = store.subscribe((event) => {
-      if (event.resource === req.def.storeKey) deliver(event);
+      if (event.resource !== req.def.storeKey) return;
+      // The listener runs inside whoever wrote to the store: a failure here must end this
+      // stream, never surface in the writer.
+      try {
+        deliver(event);
+      } catch (err) {
+        process.stderr.write(
+          `emulator watch: ${err instanceof Error ? err.message : String(err)}\n`,
+        );
+        end();
+      }
     });
     if (since === null) {
       for (const obj of store.list(req.def.storeKey, req.namespace)) {
