@@ -323,6 +323,17 @@ describe('watch', () => {
     expect(events(w.lines).length).toBeGreaterThan(0);
   });
 
+  it('serves the deprecated /watch/ paths and ignores ?watch on a named object', async () => {
+    const w = await stream(emulator, '/api/v1/watch/namespaces/default/pods/httpd');
+    await w.until((lines) => lines.length >= 1);
+    expect(events(w.lines).map((e) => `${e.type} ${e.object.metadata.name}`)).toEqual([
+      'ADDED httpd',
+    ]);
+    w.close();
+    const get = await api(emulator, 'GET', '/api/v1/namespaces/default/pods/httpd?watch=true');
+    expect(get.json).toMatchObject({ kind: 'Pod', metadata: { name: 'httpd' } });
+  });
+
   it('ends every open stream on dropWatches()', async () => {
     const a = await stream(emulator, '/api/v1/pods?watch=1');
     const b = await stream(emulator, '/api/v1/nodes?watch=1');

@@ -201,7 +201,8 @@ export class ApiServer {
     query: URLSearchParams,
   ): Promise<void> {
     const { def } = route;
-    const watching = route.legacyWatch || isTrue(query.get('watch'));
+    // ?watch turns a list into a watch; on a named object it is ignored, as RequestInfo does.
+    const watching = route.legacyWatch || (route.name === undefined && isTrue(query.get('watch')));
     const verb = requestVerb(method, route, watching);
     if (!verb) throw methodNotAllowed();
     const attrs: RequestAttributes = {
