@@ -4,7 +4,7 @@
  * proxy, runtime.ts for the ContainerRuntime the emulator's kubelet drives.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import readline from 'node:readline';
@@ -15,6 +15,7 @@ import { cidrContains } from './cidr';
 import { dnsRecords, podResolvConf } from './dns-records';
 import { fixCommands, type LabFix } from './fixes';
 import { newLabPrefix, podVethName } from './names';
+import { PROBE_BINARIES } from './probe-command';
 import { planLab, podPlumbing, POD_SYSCTLS, type LabPlan, type PlannedNode } from './plan';
 import { inNetns, netnsExec, run, runOk } from './process';
 import {
@@ -103,9 +104,18 @@ export class NetworkLab implements Lab {
     this.runtime = new LabRuntime(this);
   }
 
+  /** Symlinks named like the probe image's commands, pointing at Debian's binaries. */
+  get binDir(): string {
+    return path.join(this.webRoot, 'bin');
+  }
+
   /** Builds everything; on failure tears down what was made and rethrows. */
   async build(): Promise<void> {
     const { plan } = this;
+    mkdirSync(this.binDir, { recursive: true });
+    for (const [command, binary] of Object.entries(PROBE_BINARIES)) {
+      symlinkSync(binary, path.join(this.binDir, command));
+    }
     const namespaces = plan.namespaces.filter(
       (ns) => !ns.startsWith(`${this.prefix}p`) || plan.pods.some((p) => p.ns === ns),
     );

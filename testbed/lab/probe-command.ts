@@ -25,7 +25,7 @@ export const PROBE_COMMANDS = [
 ] as const;
 
 /** Debian binaries behind the probe image's commands (modern traceroute, iputils, openbsd nc). */
-const PROBE_BINARIES: Record<string, string> = {
+export const PROBE_BINARIES: Record<string, string> = {
   traceroute: '/usr/bin/traceroute.db',
   tracepath: '/usr/bin/tracepath',
   ping: '/usr/bin/ping',
@@ -100,6 +100,7 @@ function normalizeCap(cap: string): string {
  */
 export function planCommand(
   spec: Pick<ContainerSpec, 'image' | 'argv' | 'securityContext' | 'name'>,
+  binDir?: string,
 ): CommandPlan {
   const kind = imageKind(spec.image);
   const shown = spec.argv.length > 0 ? JSON.stringify(spec.argv) : '(image default command)';
@@ -139,7 +140,12 @@ export function planCommand(
   for (const cap of add) if (cap !== 'all') caps.add(cap);
   const capabilities = [...caps].sort();
 
-  const program = kind === 'busybox' ? ['busybox', command] : [PROBE_BINARIES[command]!];
+  // Through binDir's symlinks the program sees its usual name in argv[0] (and prints `nc:`,
+  // not `nc.openbsd:`), as in the probe image.
+  const program =
+    kind === 'busybox'
+      ? ['busybox', command]
+      : [binDir ? `${binDir}/${command}` : PROBE_BINARIES[command]!];
   const argv = [
     'setpriv',
     `--reuid=${uid}`,

@@ -83,7 +83,7 @@ export class LabRuntime implements ContainerRuntime {
       await this.lab.listen(`${pod.namespace}/${pod.name}`, sandbox.listenPorts);
       return idleContainer();
     }
-    const plan = planCommand(spec);
+    const plan = planCommand(spec, this.lab.binDir);
     if (!plan.ok) throw new ContainerStartError(plan.reason, plan.message);
     const policy =
       this.dnsPolicies.get(`${sandbox.namespace}/${sandbox.name}`) ??
