@@ -106,7 +106,7 @@ export function ClusterOverview() {
       <div className="flex min-h-0 flex-1">
         <aside
           aria-label="Pods and filters"
-          className="flex w-80 shrink-0 flex-col border-r border-line bg-surface"
+          className="flex w-72 shrink-0 flex-col border-r border-line bg-surface xl:w-80"
         >
           <div className="space-y-2 border-b border-line p-3">
             <div className="flex items-center gap-2">

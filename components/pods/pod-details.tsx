@@ -31,7 +31,7 @@ export function PodDetails({ snapshot, selected, uplinkName, onClose }: PodDetai
     <section
       aria-label={`Pod ${pod.namespace}/${pod.name}`}
       data-testid="pod-details"
-      className="border-t border-line px-4 py-3 text-sm"
+      className="max-h-[45%] shrink-0 overflow-y-auto border-t border-line px-4 py-3 text-sm"
     >
       <div className="flex items-start justify-between gap-2">
         <div className="min-w-0">
