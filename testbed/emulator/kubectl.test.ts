@@ -23,6 +23,11 @@ interface Run {
 }
 
 function kubectl(...args: string[]): Promise<Run> {
+  return kubectlFor(20_000, ...args);
+}
+
+/** Runs kubectl, ending it after `timeoutMs` (for watches, which never end by themselves). */
+function kubectlFor(timeoutMs: number, ...args: string[]): Promise<Run> {
   return new Promise((resolve) => {
     execFile(
       kubectlPath,
@@ -36,7 +41,7 @@ function kubectl(...args: string[]): Promise<Run> {
           HOME: dir,
           KUBECONFIG: path.join(dir, 'kubeconfig'),
         },
-        timeout: 20_000,
+        timeout: timeoutMs,
         encoding: 'utf8',
       },
       (err: ExecFileException | null, stdout: string, stderr: string) => {
@@ -162,6 +167,20 @@ describe.skipIf(!existsSync(kubectlPath))('kubectl against the emulator', () => 
     });
     const httpd = rows.find((x) => x.NAME?.startsWith('httpd-'));
     expect(httpd?.ENDPOINTS).toBe('10.244.1.3');
+  });
+
+  it('get -w prints the header once and a row per change', async () => {
+    const watching = kubectlFor(2500, 'get', 'pods', '-l', 'run=httpd', '-w');
+    await new Promise((r) => setTimeout(r, 1000));
+    await kubectl('annotate', 'pod', 'httpd', 'watched=yes');
+    const r = await watching;
+    const lines = r.stdout.trimEnd().split('\n');
+    expect(lines[0]).toMatch(/^NAME\s+READY\s+STATUS\s+RESTARTS\s+AGE$/);
+    expect(lines.filter((l) => l.startsWith('NAME'))).toHaveLength(1);
+    expect(lines.slice(1).map((l) => l.split(/\s+/).slice(0, 3).join(' '))).toEqual([
+      'httpd 1/1 Running',
+      'httpd 1/1 Running',
+    ]);
   });
 
   it('runs a pod on node-2 and shows its log', async () => {
