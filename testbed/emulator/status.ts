@@ -83,10 +83,12 @@ function details(gr: GroupResource, name: string): StatusDetails {
   return d;
 }
 
+/** 404 NotFound: `pods "x" not found`. */
 export function notFound(gr: GroupResource, name: string): ApiError {
   return new ApiError(404, 'NotFound', `${qualified(gr)} "${name}" not found`, details(gr, name));
 }
 
+/** 409 AlreadyExists: `pods "x" already exists`. */
 export function alreadyExists(gr: GroupResource, name: string): ApiError {
   return new ApiError(
     409,
@@ -96,6 +98,7 @@ export function alreadyExists(gr: GroupResource, name: string): ApiError {
   );
 }
 
+/** 409 Conflict: `Operation cannot be fulfilled on pods "x": <why>`. */
 export function conflict(gr: GroupResource, name: string, why: string): ApiError {
   return new ApiError(
     409,
@@ -105,6 +108,7 @@ export function conflict(gr: GroupResource, name: string, why: string): ApiError
   );
 }
 
+/** 403 Forbidden: `pods "x" is forbidden: <why>`, or without a name for collections. */
 export function forbidden(gr: GroupResource, name: string, why: string): ApiError {
   const message = name
     ? `${qualified(gr)} "${name}" is forbidden: ${why}`
@@ -112,10 +116,12 @@ export function forbidden(gr: GroupResource, name: string, why: string): ApiErro
   return new ApiError(403, 'Forbidden', message, details(gr, name));
 }
 
+/** 400 BadRequest with the given message. */
 export function badRequest(message: string): ApiError {
   return new ApiError(400, 'BadRequest', message);
 }
 
+/** 405 MethodNotAllowed, for a verb the resource does not serve. */
 export function methodNotAllowed(): ApiError {
   return new ApiError(
     405,
@@ -124,10 +130,12 @@ export function methodNotAllowed(): ApiError {
   );
 }
 
+/** 401 Unauthorized, for a missing or wrong bearer token. */
 export function unauthorized(): ApiError {
   return new ApiError(401, 'Unauthorized', 'Unauthorized');
 }
 
+/** 415 UnsupportedMediaType, for a body or patch type the emulator cannot read. */
 export function unsupportedMediaType(contentType: string): ApiError {
   return new ApiError(
     415,
@@ -136,6 +144,7 @@ export function unsupportedMediaType(contentType: string): ApiError {
   );
 }
 
+/** 410 Expired: a resourceVersion or continue token older than the kept history. */
 export function gone(message: string): ApiError {
   return new ApiError(410, 'Expired', message);
 }
