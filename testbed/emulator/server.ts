@@ -653,9 +653,11 @@ export class ApiServer {
     next.metadata.resourceVersion = current.metadata.resourceVersion;
     // An update that changes nothing is no write at all: no new resourceVersion, no event.
     if (jsonEqual(next, current) || isDryRun(query)) return isDryRun(query) ? next : current;
+    // Removing the last finalizer of an object marked for deletion completes the deletion; pods
+    // are finished by their kubelet instead.
     const finalizing =
       next.metadata.deletionTimestamp !== undefined &&
-      (next.metadata.finalizers as unknown[] | undefined)?.length === 0 &&
+      ((next.metadata.finalizers as unknown[] | undefined) ?? []).length === 0 &&
       def.storeKey !== 'pods';
     try {
       const stored = this.opts.store.update(def.storeKey, next, current.metadata.resourceVersion);

@@ -502,6 +502,22 @@ describe('delete', () => {
     expect((await api(emulator, 'DELETE', `${cms}/gone`)).status).toBe(404);
   });
 
+  it('holds an object with finalizers until the last one is removed', async () => {
+    await api(emulator, 'POST', cms, {
+      body: { metadata: { name: 'held', finalizers: ['example.com/keep'] } },
+    });
+    const marked = await api(emulator, 'DELETE', `${cms}/held`);
+    expect(marked.status).toBe(200);
+    expect(marked.json.metadata.deletionTimestamp).toBeTruthy();
+    expect((await api(emulator, 'GET', `${cms}/held`)).status).toBe(200);
+    const released = await api(emulator, 'PATCH', `${cms}/held`, {
+      body: { metadata: { finalizers: null } },
+      headers: mergePatch,
+    });
+    expect(released.status).toBe(200);
+    expect((await api(emulator, 'GET', `${cms}/held`)).status).toBe(404);
+  });
+
   it('checks preconditions', async () => {
     await api(emulator, 'POST', cms, { body: { metadata: { name: 'pre' } } });
     const r = await api(emulator, 'DELETE', `${cms}/pre`, {
