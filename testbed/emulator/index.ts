@@ -1,6 +1,13 @@
 /**
- * The Kubernetes API emulator: an HTTP server that kubectl and @kubernetes/client-node talk to as
+ * The Kubernetes API emulator: an HTTPS server that kubectl and @kubernetes/client-node talk to as
  * to a real kube-apiserver, over a scenario's objects kept alive by the emulator's controllers.
+ *
+ * Served: discovery (legacy and aggregated), /version, health, a schema-less OpenAPI v3 index;
+ * list (selectors, pagination), get, watch (bookmarks, 410 Expired), create, update, patch
+ * (merge, strategic merge, JSON patch), delete (graceful for pods, finalizers, namespaces);
+ * pods/log, pods/status, pods/ephemeralcontainers, pods/binding; SelfSubjectAccessReviews;
+ * server-side Tables. Not served: exec/attach/port-forward, server-side apply, deletecollection,
+ * managedFields, OpenAPI schemas (so `kubectl explain` fails), previous container logs.
  */
 import { randomBytes } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
