@@ -4,7 +4,7 @@
  * proxy, runtime.ts for the ContainerRuntime the emulator's kubelet drives.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import readline from 'node:readline';
@@ -324,7 +324,11 @@ export class NetworkLab implements Lab {
         // already gone
       }
     }
-    await runOk(['ip', 'netns', 'delete', pod.netns]);
+    // A signal handler may already have torn the whole lab down while the kubelet was still
+    // stopping pods; a namespace that is gone is a namespace removed.
+    if (existsSync(path.join('/run/netns', pod.netns))) {
+      await runOk(['ip', 'netns', 'delete', pod.netns]);
+    }
     rmSync(path.join(ETC_NETNS, pod.netns), { recursive: true, force: true });
   }
 

@@ -4,7 +4,6 @@
  * containers idle until stopped; any other container "runs" at once, prints one line naming
  * its argv (so log reading has something real to read) and exits 0.
  */
-/* eslint-disable no-restricted-imports -- tests drive the real emulator; product code never does */
 import { startEmulator } from '../../../testbed/emulator/index';
 import type { Emulator, EmulatorOptions } from '../../../testbed/emulator/index';
 import type {
@@ -13,7 +12,6 @@ import type {
   RunningContainer,
 } from '../../../testbed/runtime/types';
 import { demoScenario } from '../../../testbed/scenarios/demo';
-/* eslint-enable no-restricted-imports */
 
 export type { Emulator };
 
