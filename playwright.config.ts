@@ -3,6 +3,9 @@ import { defineConfig, devices } from '@playwright/test';
 
 const PORT = 3100;
 const baseURL = `http://127.0.0.1:${PORT}`;
+// A second demo cluster that replays recorded outputs, as it does where the lab cannot run.
+const REPLAY_PORT = 3101;
+const replayURL = `http://127.0.0.1:${REPLAY_PORT}`;
 
 /**
  * Debian's Chromium, never a downloaded browser. The flags: we run as root (no sandbox), often
@@ -43,29 +46,50 @@ export default defineConfig({
   projects: [
     {
       name: 'chromium',
+      testIgnore: 'replay/**',
       use: {
         ...devices['Desktop Chrome'],
         viewport: { width: 1440, height: 900 },
         launchOptions: chromium,
       },
     },
+    {
+      name: 'replay',
+      testMatch: 'replay/**/*.spec.ts',
+      use: {
+        ...devices['Desktop Chrome'],
+        baseURL: replayURL,
+        viewport: { width: 1440, height: 900 },
+        launchOptions: chromium,
+      },
+    },
   ],
-  webServer: {
+  // scripts/test.sh builds before Playwright runs, so both servers start from the same build.
+  webServer: [
+    demoServer(PORT, 'auto', 'demo-data'),
+    demoServer(REPLAY_PORT, 'replay', 'replay-data'),
+  ],
+});
+
+function demoServer(port: number, dataPlane: 'auto' | 'replay', dataDir: string) {
+  const url = `http://127.0.0.1:${port}`;
+  return {
     command: 'npm start',
     // Health answers 200 only once the inventory has loaded, so tests start on a full page.
-    url: `${baseURL}/api/health`,
+    url: `${url}/api/health`,
     reuseExistingServer: false,
     timeout: 240_000,
-    stdout: 'pipe',
-    stderr: 'pipe',
+    stdout: 'pipe' as const,
+    stderr: 'pipe' as const,
     env: {
-      PORT: String(PORT),
+      PORT: String(port),
       HOST: '127.0.0.1',
       PODPATH_DEMO: '1',
-      PODPATH_DATA_DIR: path.resolve('test-results/demo-data'),
+      PODPATH_DATA_PLANE: dataPlane,
+      PODPATH_DATA_DIR: path.resolve('test-results', dataDir),
       NEXT_TELEMETRY_DISABLED: '1',
     },
     // SIGTERM, not SIGKILL: the demo cluster must get to tear its network lab down.
-    gracefulShutdown: { signal: 'SIGTERM', timeout: 30_000 },
-  },
-});
+    gracefulShutdown: { signal: 'SIGTERM' as const, timeout: 30_000 },
+  };
+}
