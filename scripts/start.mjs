@@ -157,12 +157,16 @@ async function run(cmd, argv, opts) {
 
 /** Starts testbed/demo-cluster.ts and resolves with its ready line. */
 function startDemoCluster(env) {
-  const child = start(process.execPath, ['--import', 'tsx', 'testbed/demo-cluster.ts'], {
-    env,
-    // Our end of stdin stays open for the child's life: if this process dies without a chance
-    // to signal it (SIGKILL), the pipe closes and the demo cluster tears itself down.
-    stdio: ['pipe', 'pipe', 'inherit'],
-  });
+  const child = start(
+    process.execPath,
+    ['--import', 'tsx', 'testbed/demo-cluster.ts', '--exit-with-stdin'],
+    {
+      env,
+      // Our end of stdin stays open for the child's life: if this process dies without a chance
+      // to signal it (SIGKILL), the pipe closes and the demo cluster tears itself down.
+      stdio: ['pipe', 'pipe', 'inherit'],
+    },
+  );
   const ready = new Promise((resolve, reject) => {
     const timer = setTimeout(
       () =>

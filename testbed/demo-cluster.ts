@@ -156,6 +156,8 @@ async function main(): Promise<void> {
       scenario: { type: 'string', default: 'demo' },
       'data-plane': { type: 'string', default: process.env.PODPATH_DATA_PLANE ?? 'auto' },
       port: { type: 'string' },
+      // Set by scripts/start.mjs, which holds our stdin open: its end means the parent died.
+      'exit-with-stdin': { type: 'boolean', default: false },
     },
   });
   const dataPlane = values['data-plane'];
@@ -182,9 +184,11 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
-  // The parent (scripts/start.mjs) closing our stdin means it is gone: do not outlive it.
-  process.stdin.on('end', () => stop('parent gone'));
-  process.stdin.resume();
+  if (values['exit-with-stdin']) {
+    // The parent closing our stdin means it is gone (even by SIGKILL): do not outlive it.
+    process.stdin.on('end', () => stop('parent gone'));
+    process.stdin.resume();
+  }
   process.stdout.write(
     JSON.stringify({
       ready: true,
