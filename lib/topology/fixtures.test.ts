@@ -7,14 +7,12 @@
  * and then the goldens that depend on them with
  *   UPDATE_GOLDEN=1 npx vitest run lib/refs lib/resolve lib/topology lib/path
  */
-/* eslint-disable no-restricted-imports -- fixtures come from the real emulator; product code never imports it */
 import { startEmulator, type Emulator } from '../../testbed/emulator/index';
 import { api } from '../../testbed/emulator/test-support';
 import { createNullRuntime } from '../../testbed/runtime/null-runtime';
 import { demoScenario } from '../../testbed/scenarios/demo';
 import { k3sScenario } from '../../testbed/scenarios/k3s';
 import type { Scenario } from '../../testbed/scenarios/types';
-/* eslint-enable no-restricted-imports */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { snapshotFromObjects } from '@/lib/inventory/snapshot-from-objects';
