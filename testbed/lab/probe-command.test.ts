@@ -1,5 +1,6 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { imageKind, planCommand } from './probe-command';
+import { PROBE_SCRIPTS, imageKind, planCommand } from './probe-command';
 
 describe('imageKind', () => {
   it('recognises busybox and podpath probe image references, nothing else', () => {
@@ -49,6 +50,35 @@ describe('planCommand', () => {
       argv: ['traceroute', '1.2.3.4'],
     });
     expect(direct.ok && direct.argv.slice(-2)).toEqual(['/usr/bin/traceroute.db', '1.2.3.4']);
+  });
+
+  it('runs the probe image script podpath-connect from probe-image/ with /bin/sh as nobody', () => {
+    const argv = ['podpath-connect', '20', '2', '--', '10.96.212.203', '80'];
+    const script = PROBE_SCRIPTS['podpath-connect']!;
+    expect(script).toMatch(/\/probe-image\/podpath-connect$/);
+    expect(readFileSync(script, 'utf8')).toMatch(/^#!\/bin\/sh\n/);
+    const plan = planCommand(
+      {
+        ...base,
+        image: 'ghcr.io/podpath/probe:0.1.0',
+        argv,
+        securityContext: { runAsNonRoot: true, capabilities: { drop: ['ALL'] } },
+      },
+      '/tmp/x/bin',
+    );
+    expect(plan.ok && plan.uid).toBe(65534);
+    expect(plan.ok && plan.capabilities).toEqual([]);
+    expect(plan.ok && plan.argv.slice(plan.argv.indexOf('--') + 1)).toEqual([
+      '/usr/bin/env',
+      'PATH=/tmp/x/bin:/usr/bin:/bin',
+      '/bin/sh',
+      script,
+      ...argv.slice(1),
+    ]);
+    expect(planCommand({ ...base, image: 'busybox', argv })).toMatchObject({
+      ok: false,
+      reason: 'ContainerCannotRun',
+    });
   });
 
   it('applies capability drops and adds', () => {

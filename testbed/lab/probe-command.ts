@@ -2,9 +2,12 @@
  * What a container's image and argv turn into on the lab's host: the exact program, run with the
  * container's user and capability bounding set through setpriv. The image decides the
  * implementation as in a cluster: `busybox` runs busybox applets, podpath's probe image runs
- * Debian's tools as nobody. Anything else is refused with the message the pod status carries.
- * The argv is passed through untouched and never reaches a shell.
+ * Debian's tools as nobody, and the image's own scripts (probe-image/) with /bin/sh, the file
+ * itself, so the lab tests what the image ships. Anything else is refused with the message the
+ * pod status carries. The argv is passed through untouched and never reaches a shell as code:
+ * a script gets it as positional parameters.
  */
+import { fileURLToPath } from 'node:url';
 import type { ContainerSpec } from '../runtime/types';
 
 export type ImageKind = 'busybox' | 'probe';
@@ -34,6 +37,11 @@ export const PROBE_BINARIES: Record<string, string> = {
   wget: '/usr/bin/wget',
   ip: '/usr/bin/ip',
   sleep: '/usr/bin/sleep',
+};
+
+/** Scripts of the probe image, run from the repository's probe-image/ folder. */
+export const PROBE_SCRIPTS: Record<string, string> = {
+  'podpath-connect': fileURLToPath(new URL('../../probe-image/podpath-connect', import.meta.url)),
 };
 
 /** Busybox applets available for the same commands (busybox has no tracepath). */
@@ -114,9 +122,15 @@ export function planCommand(
   let args = [...spec.argv];
   if (kind === 'busybox' && basename(args[0] ?? '') === 'busybox') args = args.slice(1);
   const command = basename(args[0] ?? '');
-  const allowed = kind === 'busybox' ? BUSYBOX_APPLETS.has(command) : command in PROBE_BINARIES;
+  const allowed =
+    kind === 'busybox'
+      ? BUSYBOX_APPLETS.has(command)
+      : command in PROBE_BINARIES || command in PROBE_SCRIPTS;
   if (!command || !allowed) {
-    const list = kind === 'busybox' ? [...BUSYBOX_APPLETS] : Object.keys(PROBE_BINARIES);
+    const list =
+      kind === 'busybox'
+        ? [...BUSYBOX_APPLETS]
+        : [...Object.keys(PROBE_BINARIES), ...Object.keys(PROBE_SCRIPTS)];
     return {
       ok: false,
       reason: 'ContainerCannotRun',
@@ -142,10 +156,14 @@ export function planCommand(
 
   // Through binDir's symlinks the program sees its usual name in argv[0] (and prints `nc:`,
   // not `nc.openbsd:`), as in the probe image.
+  // A script finds the image's tools on PATH: binDir first, so its `nc` is the OpenBSD one.
+  const script = kind === 'probe' ? PROBE_SCRIPTS[command] : undefined;
   const program =
     kind === 'busybox'
       ? ['busybox', command]
-      : [binDir ? `${binDir}/${command}` : PROBE_BINARIES[command]!];
+      : script
+        ? ['/usr/bin/env', `PATH=${binDir ? `${binDir}:` : ''}/usr/bin:/bin`, '/bin/sh', script]
+        : [binDir ? `${binDir}/${command}` : PROBE_BINARIES[command]!];
   const argv = [
     'setpriv',
     `--reuid=${uid}`,
