@@ -17,12 +17,57 @@ export interface ContainerManifest {
   args?: string[];
   imagePullPolicy?: 'Always' | 'IfNotPresent' | 'Never';
   env?: { name: string; value: string }[];
-  securityContext?: {
-    capabilities?: { add?: string[]; drop?: string[] };
-    privileged?: boolean;
-    runAsUser?: number;
-    runAsNonRoot?: boolean;
+  securityContext?: ContainerSecurityContext;
+  /** Not allowed on ephemeral containers (the API server refuses them there). */
+  resources?: {
+    requests?: Record<string, string>;
+    limits?: Record<string, string>;
   };
+}
+
+/** seccomp profile as the API spells it; probes use RuntimeDefault (restricted PSS). */
+export interface SeccompProfile {
+  type: 'RuntimeDefault' | 'Localhost' | 'Unconfined';
+  localhostProfile?: string;
+}
+
+export interface ContainerSecurityContext {
+  capabilities?: { add?: string[]; drop?: string[] };
+  privileged?: boolean;
+  runAsUser?: number;
+  runAsGroup?: number;
+  runAsNonRoot?: boolean;
+  allowPrivilegeEscalation?: boolean;
+  readOnlyRootFilesystem?: boolean;
+  seccompProfile?: SeccompProfile;
+}
+
+export interface NodeSelectorRequirement {
+  key: string;
+  operator: 'In' | 'NotIn' | 'Exists' | 'DoesNotExist' | 'Gt' | 'Lt';
+  values?: string[];
+}
+
+/** A term's expressions and fields must all hold; terms of a selector are ORed. */
+export interface NodeSelectorTerm {
+  matchExpressions?: NodeSelectorRequirement[];
+  /** Only `metadata.name` is a valid field key for nodes. */
+  matchFields?: NodeSelectorRequirement[];
+}
+
+/** The node affinity part of a pod's affinity (probes pin themselves with the required kind). */
+export interface Affinity {
+  nodeAffinity?: {
+    requiredDuringSchedulingIgnoredDuringExecution?: { nodeSelectorTerms: NodeSelectorTerm[] };
+  };
+}
+
+export interface PodSecurityContext {
+  runAsNonRoot?: boolean;
+  runAsUser?: number;
+  runAsGroup?: number;
+  fsGroup?: number;
+  seccompProfile?: SeccompProfile;
 }
 
 export interface EphemeralContainerManifest extends ContainerManifest {
@@ -51,6 +96,8 @@ export interface PodManifest {
     containers: ContainerManifest[];
     nodeName?: string;
     nodeSelector?: Record<string, string>;
+    affinity?: Affinity;
+    securityContext?: PodSecurityContext;
     hostNetwork?: boolean;
     dnsPolicy?: 'ClusterFirst' | 'ClusterFirstWithHostNet' | 'Default' | 'None';
     restartPolicy?: 'Always' | 'OnFailure' | 'Never';
