@@ -1,0 +1,204 @@
+/**
+ * The life of a probe pod, shared by the `pod` and `hostNetwork` strategies: create it, wait
+ * until its container has terminated (or the pod failed, or its container is stuck), read the
+ * log once, and delete the pod whatever happened, cancellation included.
+ */
+import { isClusterError } from '../../cluster/errors';
+import type { ClusterClient, PodManifest, PodRef } from '../../cluster/types';
+import type { InventoryContainerStatus, InventoryPod } from '../../inventory/types';
+import { PROBE_CONTAINER, deadlineSeconds } from '../manifest';
+import { STUCK_WAITING_REASONS, buildOutcome, type Emit, type ProbeRun } from '../outcome';
+import type { ProbeOutcome } from '../types';
+
+/** Log bytes read at most: a traceroute prints a few KiB, a runaway tool is cut here. */
+export const MAX_LOG_BYTES = 1 << 20;
+
+/** Slack beyond activeDeadlineSeconds for the kubelet to report the deadline. */
+const WAIT_SLACK_MS = 15_000;
+
+export interface PodRunOptions {
+  signal?: AbortSignal;
+  emit: Emit;
+}
+
+/** Tracks a watched container and emits each state it enters once. */
+export function containerWatcher(
+  emit: Emit,
+  podName: string,
+  find: (pod: InventoryPod) => InventoryContainerStatus | undefined,
+) {
+  let scheduled = false;
+  let lastWaiting: string | null | undefined;
+  let running = false;
+  return (pod: InventoryPod | null): InventoryContainerStatus | undefined => {
+    if (!pod) return undefined;
+    if (pod.nodeName && !scheduled) {
+      scheduled = true;
+      emit({ type: 'scheduled', podName, node: pod.nodeName });
+    }
+    const status = find(pod);
+    if (status?.state === 'waiting' && scheduled && status.reason !== lastWaiting) {
+      lastWaiting = status.reason;
+      emit({ type: 'pulling', podName, container: status.name, reason: status.reason });
+    }
+    if (status && status.state !== 'waiting' && !running) {
+      running = true;
+      emit({ type: 'running', podName, container: status.name });
+    }
+    return status;
+  };
+}
+
+/** True once waiting longer cannot change the container's fate. */
+export function isSettled(pod: InventoryPod | null, status: InventoryContainerStatus | undefined) {
+  if (!pod) return true;
+  if (status?.state === 'terminated') return true;
+  if (status?.state === 'waiting' && status.reason && STUCK_WAITING_REASONS.has(status.reason)) {
+    return true;
+  }
+  return pod.phase === 'Succeeded' || pod.phase === 'Failed';
+}
+
+/**
+ * Reads a terminated container's log. Only after termination: an early read answers 400
+ * "container is waiting to start", and a running one gives half the output.
+ */
+export async function readFinishedLog(
+  client: ClusterClient,
+  ref: PodRef,
+  container: string,
+): Promise<string> {
+  try {
+    return await client.readPodLog({ ...ref, container, limitBytes: MAX_LOG_BYTES });
+  } catch (err) {
+    if (isClusterError(err) && (err.code === 'not-found' || err.code === 'invalid')) return '';
+    throw err;
+  }
+}
+
+/** Runs one probe pod from `manifest` to its deletion. */
+export async function runProbePod(
+  client: ClusterClient,
+  manifest: PodManifest,
+  run: ProbeRun,
+  { signal, emit }: PodRunOptions,
+): Promise<ProbeOutcome> {
+  signal?.throwIfAborted();
+  const namespace = manifest.metadata.namespace;
+  let created: InventoryPod;
+  try {
+    created = await client.createPod(manifest);
+  } catch (err) {
+    // Admission (Pod Security) and RBAC refusals are privilege problems, not network results.
+    if (isClusterError(err) && err.code === 'forbidden') {
+      return buildOutcome(run, {
+        exitCode: null,
+        reason: 'Forbidden',
+        message: err.message,
+        errorCode: err.code,
+        log: '',
+        podName: null,
+        namespace,
+        container: PROBE_CONTAINER,
+      });
+    }
+    throw err;
+  }
+  const ref: PodRef = { namespace: created.namespace, name: created.name };
+  emit({
+    type: 'created',
+    namespace: ref.namespace,
+    podName: ref.name,
+    container: PROBE_CONTAINER,
+  });
+  const createdAt = Date.now();
+  try {
+    const watch = containerWatcher(emit, ref.name, (pod) =>
+      pod.containers?.find((c) => c.name === PROBE_CONTAINER && !c.ephemeral),
+    );
+    const deadlineMs = (manifest.spec.activeDeadlineSeconds ?? deadlineSeconds(60_000)) * 1000;
+    let final: InventoryPod | null;
+    try {
+      final = await client.waitForPod(ref, (pod) => isSettled(pod, watch(pod)), {
+        timeoutMs: deadlineMs + WAIT_SLACK_MS,
+        signal,
+      });
+    } catch (err) {
+      if (isClusterError(err) && err.code === 'timeout') {
+        const last = await client.getPod(ref).catch(() => null);
+        const unscheduled = last && !last.nodeName;
+        return buildOutcome(run, {
+          exitCode: null,
+          reason: 'Timeout',
+          message: unscheduled
+            ? `probe pod ${ref.name} was never scheduled on node ${run.spec.source.node}`
+            : err.message,
+          log: '',
+          podName: ref.name,
+          namespace: ref.namespace,
+          container: PROBE_CONTAINER,
+        });
+      }
+      throw err;
+    }
+    const status = final?.containers?.find((c) => c.name === PROBE_CONTAINER && !c.ephemeral);
+    if (!final || !status || status.state !== 'terminated') {
+      const reason = !final
+        ? 'Deleted'
+        : status?.state === 'waiting' && status.reason
+          ? status.reason
+          : final.phase === 'Failed'
+            ? 'DeadlineExceeded'
+            : 'NotStarted';
+      if (!final) run.notes.push(`probe pod ${ref.name} was deleted before it finished`);
+      else if (status?.message) run.notes.push(status.message);
+      return buildOutcome(run, {
+        exitCode: null,
+        reason,
+        message: status?.message ?? null,
+        log: '',
+        podName: ref.name,
+        namespace: ref.namespace,
+        container: PROBE_CONTAINER,
+      });
+    }
+    emit({
+      type: 'terminated',
+      podName: ref.name,
+      container: PROBE_CONTAINER,
+      exitCode: status.exitCode,
+      reason: status.reason,
+    });
+    const log = await readFinishedLog(client, ref, PROBE_CONTAINER);
+    if (log) emit({ type: 'output', podName: ref.name, container: PROBE_CONTAINER, chunk: log });
+    // The kubelet kills the container at the deadline; the pod reports Failed with exit 137.
+    const killedAtDeadline =
+      final.phase === 'Failed' &&
+      (status.exitCode === 137 || status.exitCode === 143) &&
+      Date.now() - createdAt >= deadlineMs - 1000;
+    if (killedAtDeadline) {
+      run.notes.push(
+        `the probe was stopped at its deadline (${deadlineMs / 1000} s); its output is partial`,
+      );
+    }
+    return buildOutcome(run, {
+      exitCode: status.exitCode,
+      reason: killedAtDeadline ? 'DeadlineExceeded' : (status.reason ?? 'Unknown'),
+      message: status.message,
+      log,
+      podName: ref.name,
+      namespace: ref.namespace,
+      container: PROBE_CONTAINER,
+    });
+  } finally {
+    try {
+      const deleted = await client.deletePod({ ...ref, gracePeriodSeconds: 0 });
+      if (deleted) emit({ type: 'deleted', namespace: ref.namespace, podName: ref.name });
+    } catch (err) {
+      // activeDeadlineSeconds still stops it, and cleanup at the next start deletes it.
+      run.notes.push(
+        `probe pod ${ref.namespace}/${ref.name} could not be deleted: ${err instanceof Error ? err.message : String(err)}`,
+      );
+    }
+  }
+}
