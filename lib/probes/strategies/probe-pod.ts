@@ -28,7 +28,7 @@ export function containerWatcher(
   find: (pod: InventoryPod) => InventoryContainerStatus | undefined,
 ) {
   let scheduled = false;
-  let lastWaiting: string | null | undefined;
+  let lastWaiting: string | null = null;
   let running = false;
   return (pod: InventoryPod | null): InventoryContainerStatus | undefined => {
     if (!pod) return undefined;
@@ -37,7 +37,8 @@ export function containerWatcher(
       emit({ type: 'scheduled', podName, node: pod.nodeName });
     }
     const status = find(pod);
-    if (status?.state === 'waiting' && scheduled && status.reason !== lastWaiting) {
+    // A null reason is a container the kubelet has not reported on yet: nothing to say.
+    if (status?.state === 'waiting' && status.reason && status.reason !== lastWaiting) {
       lastWaiting = status.reason;
       emit({ type: 'pulling', podName, container: status.name, reason: status.reason });
     }
