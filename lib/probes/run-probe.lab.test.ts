@@ -7,7 +7,11 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startDemoCluster, type DemoCluster } from '../../testbed/demo-cluster';
+import {
+  startDemoCluster,
+  type DemoCluster,
+  type DemoClusterOptions,
+} from '../../testbed/demo-cluster';
 import { labTestsOff } from '../../testbed/lab/lab-test-support';
 import type { ClusterClient } from '../cluster/types';
 import { BUSYBOX_IMAGE, PODPATH_PROBE_IMAGE } from './commands';
@@ -42,7 +46,7 @@ function spec(overrides: Partial<ProbeSpec>): ProbeSpec {
   };
 }
 
-async function startCluster(forbid?: Parameters<typeof startDemoCluster>[0]['forbid']) {
+async function startCluster(forbid?: DemoClusterOptions['forbid']) {
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'podpath-probes-'));
   const cluster = await startDemoCluster({ dataPlane: 'lab', dataDir, forbid });
   const client = clientForKubeconfig({ path: cluster.kubeconfigPath });
