@@ -1,5 +1,15 @@
 /**
  * The expected path between two resolved endpoints, from the inventory alone.
+ *
+ * Services. kube-proxy DNATs a cluster IP (or a LoadBalancer ingress IP) on the source's own
+ * node, so the Service appears as a virtual element right after the source's first element on
+ * that node, followed by the route from there to the endpoint the trace follows (see
+ * chooseEndpoint). When the source is itself an endpoint (S2), the drawing is the loop kube-proxy
+ * makes when it picks the caller: pod -> cni0 -> Service -> cni0 -> the same pod, with the
+ * Service tagged `hairpin-candidate`. That loop is the branch that fails, and the connects are
+ * what can tell (about 1 in N fail); a traceroute to the source's own address never leaves the
+ * pod, so traceTarget is null there rather than a trace that would prove nothing. Drawing the
+ * other endpoint instead would show a path that works and hide the one that breaks.
  */
 import type {
   InventoryPod,
@@ -254,6 +264,8 @@ function servicePath(
     id: serviceId(service.namespace, service.name),
     kind: 'service',
     label: `${name} · ClusterIP ${service.clusterIP ?? ''}${port ? `:${port.port}` : ''}`,
+    // Where the DNAT happens: kube-proxy on the source's node.
+    node: src.node,
     source: 'expected',
     tags,
     answers: [],
@@ -360,6 +372,7 @@ function loadBalancerPath(
     id: loadBalancerId(ip),
     kind: 'loadbalancer',
     label: `LoadBalancer ${ip} · ${name}${policy ? ` · externalTrafficPolicy ${policy}` : ''}`,
+    node: src.node,
     source: 'expected',
     tags,
     answers: [],
