@@ -63,6 +63,20 @@ function carried(hops: ParsedHop[]): ParsedProbe | null {
   return null;
 }
 
+/**
+ * Whether a line that did not parse was meant as hop `ttl`: it starts with that TTL and then
+ * `*`, something address-like (`10.244.1` cut short), or a name before `(`. Other text that
+ * happens to start with the number (`4 packets transmitted`) is not.
+ */
+export function looksLikeHop(text: string, ttl: number): boolean {
+  const m = /^\s*(\d{1,3})\s+(\S+)(\s+\()?/.exec(text);
+  if (!m || Number(m[1]) !== ttl) return false;
+  const next = m[2] ?? '';
+  return (
+    next.startsWith('*') || /^[\da-fA-F]*\d[\da-fA-F]*[.:][\da-fA-F.:%]*$/.test(next) || !!m[3]
+  );
+}
+
 /** Quotes a line for a warning, shortened. */
 export function quoteLine(text: string): string {
   const t = text.trim();
@@ -119,8 +133,7 @@ export function readHopLines<Style>(
       }
     }
     const expected = prev ? prev.ttl + 1 : 1;
-    const m = /^\s*(\d+)\s/.exec(line.text);
-    if (m && Number(m[1]) === expected && /\d\s*ms|\*/.test(line.text)) {
+    if (looksLikeHop(line.text, expected)) {
       warnings.push(`line ${line.no}: hop ${expected} not understood: ${quoteLine(line.text)}`);
     }
   }

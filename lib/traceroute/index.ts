@@ -110,7 +110,14 @@ export function parseTraceroute(text: string, options: ParseOptions = {}): Parse
   if (block.header) {
     target = { target: block.header.target, targetHost: block.header.targetHost };
   } else if (reached && (reached.ip || reached.host)) {
-    target = { target: reached.ip ?? reached.host, targetHost: reached.host };
+    // tracepath names the responder it reached; the command line may add what it left out.
+    const typed = command?.target ?? null;
+    const typedIp = typed !== null && isIpAddress(typed) ? typed : null;
+    const typedName = typed !== null && !typedIp ? typed : null;
+    target = {
+      target: reached.ip ?? typedIp ?? reached.host,
+      targetHost: reached.host ?? typedName,
+    };
   } else if (command?.target) {
     target = targetOf(command.target);
   }
