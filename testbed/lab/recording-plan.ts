@@ -1,15 +1,20 @@
 /**
  * Which probes `npm run lab:record` records for a scenario, and how it runs them. Sources are
  * a new pod and the host network of every node, plus the scenario pods the traces start from;
- * targets are every pod, node, Service frontend and outside address of the scenario. The argv
- * forms are the short ones podpath's probes use (`traceroute -n -q 1 -w 1 -m 8 IP`, `nc -z -v
- * -w 2 IP PORT`) and the articles' own commands. A probe not listed here is not replayable.
+ * targets are every pod, node, Service frontend and outside address of the scenario, with short
+ * forms (`traceroute -n -q 1 -w 1 -m 8 IP`, `nc -z -v -w 2 IP PORT`). On top of those, the exact
+ * argv podpath's probes (lib/probes) run for the scenario traces S1 to S6 and k3s's, built by
+ * the probes' own argv builder with its default options, so that the demo replays what the
+ * product asks for; and the articles' own commands. A probe not listed here is not replayable.
  */
+import { probeCommand } from '../../lib/probes/commands';
+import { DEFAULT_PROBE_NAMESPACE } from '../../lib/probes/config';
+import { DEFAULT_PROBE_OPTIONS, type ProbeKind, type ProbeTarget } from '../../lib/probes/types';
 import type { Scenario } from '../scenarios/types';
 import { addressOf, nthAddress } from './cidr';
 import type { NetworkLab } from './lab';
 import type { ImageKind } from './probe-command';
-import type { RecordingEntry, RecordingSource } from './recording';
+import { recordingKey, type RecordingEntry, type RecordingSource } from './recording';
 import type { SandboxSpec } from '../runtime/types';
 
 export interface PlannedProbe {
@@ -73,6 +78,282 @@ const ARTICLE_PROBES: Record<string, PlannedProbe[]> = {
     },
   ],
 };
+
+/** One probe of a scenario trace, as lib/probes runs it. */
+interface TraceProbe {
+  trace: string;
+  node: string;
+  /** `pod`: a probe pod; `hostNetwork`: a hostNetwork probe pod; `pod:NS/NAME`: ephemeral. */
+  source: RecordingSource;
+  images: ImageKind[];
+  kind: ProbeKind;
+  target: ProbeTarget;
+  /** The kernel's answer is random (S2: the caller is one of its Service's two endpoints). */
+  varies?: boolean;
+}
+
+const FXRQL = 'pod:default/k8s-go-demo-deploy-66cdbcd8d9-fxrql';
+
+/**
+ * The probes podpath's strategies run for each scenario trace (see shared/scenarios.md).
+ * busybox traceroutes only for the article's own traces (S1, S1b, k3s cross-node): busybox
+ * probes hop by hop, and a 20-hop trace into a black hole takes 40 s at -w 2. Connects use
+ * podpath's image only (busybox's nc here lacks -z, unlike upstream busybox). No DNS lookups:
+ * the recorder's lab serves no cluster DNS (kube-dns is the emulator's Service, not the
+ * scenario's), so they would record a refusal no cluster gives.
+ */
+const TRACE_PROBES: Record<string, TraceProbe[]> = {
+  demo: [
+    // S1 web-client -> httpd: a probe pod on node-2, or an ephemeral container when asked.
+    {
+      trace: 'S1',
+      node: 'node-2',
+      source: 'pod',
+      images: ['probe', 'busybox'],
+      kind: 'traceroute',
+      target: { ip: '10.244.1.3' },
+    },
+    {
+      trace: 'S1',
+      node: 'node-2',
+      source: 'pod:default/web-client',
+      images: ['probe'],
+      kind: 'traceroute',
+      target: { ip: '10.244.1.3' },
+    },
+    {
+      trace: 'S1',
+      node: 'node-2',
+      source: 'pod',
+      images: ['probe'],
+      kind: 'connect',
+      target: { ip: '10.244.1.3', port: 80 },
+    },
+    // S1b nginx -> httpd, both on node-1.
+    {
+      trace: 'S1b',
+      node: 'node-1',
+      source: 'pod',
+      images: ['probe', 'busybox'],
+      kind: 'traceroute',
+      target: { ip: '10.244.1.3' },
+    },
+    // S2 fxrql -> k8s-go-demo-svc:80: ephemeral in fxrql (identity matters), or a probe pod
+    // beside it when ephemeral containers are not allowed.
+    {
+      trace: 'S2',
+      node: 'node-1',
+      source: FXRQL,
+      images: ['probe'],
+      kind: 'traceroute',
+      target: { ip: '10.96.212.203' },
+    },
+    {
+      trace: 'S2',
+      node: 'node-1',
+      source: FXRQL,
+      images: ['probe'],
+      kind: 'connect',
+      target: { ip: '10.96.212.203', port: 80 },
+      varies: true,
+    },
+    {
+      trace: 'S2',
+      node: 'node-1',
+      source: 'pod',
+      images: ['probe'],
+      kind: 'traceroute',
+      target: { ip: '10.96.212.203' },
+    },
+    {
+      trace: 'S2',
+      node: 'node-1',
+      source: 'pod',
+      images: ['probe'],
+      kind: 'connect',
+      target: { ip: '10.96.212.203', port: 80 },
+    },
+    // S3 web-client (node-2) -> the Local-policy LB IP; from a pod on node-1 it works.
+    {
+      trace: 'S3',
+      node: 'node-2',
+      source: 'pod',
+      images: ['probe'],
+      kind: 'traceroute',
+      target: { ip: '192.168.56.240' },
+      // UDP to an LB IP nobody owns dies in ARP; where the !H shows depends on the neighbour
+      // cache's state, so a rerun need not match hop for hop.
+      varies: true,
+    },
+    {
+      trace: 'S3',
+      node: 'node-2',
+      source: 'pod',
+      images: ['probe'],
+      kind: 'connect',
+      target: { ip: '192.168.56.240', port: 80 },
+    },
+    {
+      trace: 'S3',
+      node: 'node-1',
+      source: 'pod',
+      images: ['probe'],
+      kind: 'connect',
+      target: { ip: '192.168.56.240', port: 80 },
+    },
+    // S4 my-pod (hostNetwork, node-2) -> the LB IP; a normal pod on node-2 reaches it.
+    {
+      trace: 'S4',
+      node: 'node-2',
+      source: 'hostNetwork',
+      images: ['probe'],
+      kind: 'traceroute',
+      target: { ip: '192.168.56.241' },
+      // UDP to an LB IP nobody owns dies in ARP; where the !H shows depends on the neighbour
+      // cache's state, so a rerun need not match hop for hop.
+      varies: true,
+    },
+    {
+      trace: 'S4',
+      node: 'node-2',
+      source: 'hostNetwork',
+      images: ['probe'],
+      kind: 'connect',
+      target: { ip: '192.168.56.241', port: 38001 },
+    },
+    {
+      trace: 'S4',
+      node: 'node-2',
+      source: 'pod',
+      images: ['probe'],
+      kind: 'connect',
+      target: { ip: '192.168.56.241', port: 38001 },
+    },
+    // S5 web-client -> legacy-db, and node-2's own trace as the evidence.
+    {
+      trace: 'S5',
+      node: 'node-2',
+      source: 'pod',
+      images: ['probe'],
+      kind: 'traceroute',
+      target: { ip: '192.168.2.10' },
+    },
+    {
+      trace: 'S5',
+      node: 'node-2',
+      source: 'hostNetwork',
+      images: ['probe'],
+      kind: 'traceroute',
+      target: { ip: '192.168.2.10' },
+    },
+    {
+      trace: 'S5',
+      node: 'node-2',
+      source: 'pod',
+      images: ['probe'],
+      kind: 'connect',
+      target: { ip: '192.168.2.10', port: 5432 },
+    },
+    {
+      trace: 'S5',
+      node: 'node-2',
+      source: 'hostNetwork',
+      images: ['probe'],
+      kind: 'connect',
+      target: { ip: '192.168.2.10', port: 5432 },
+    },
+    // S6 web-client -> legacy-api:8080, a Service without endpoints.
+    {
+      trace: 'S6',
+      node: 'node-2',
+      source: 'pod',
+      images: ['probe'],
+      kind: 'traceroute',
+      target: { ip: '10.96.77.7' },
+    },
+    {
+      trace: 'S6',
+      node: 'node-2',
+      source: 'pod',
+      images: ['probe'],
+      kind: 'connect',
+      target: { ip: '10.96.77.7', port: 8080 },
+    },
+  ],
+  k3s: [
+    // client (k3s-agent-2) -> web (k3s-agent-1) across flannel.1, by pod and by Service.
+    {
+      trace: 'cross-node',
+      node: 'k3s-agent-2',
+      source: 'pod',
+      images: ['probe', 'busybox'],
+      kind: 'traceroute',
+      target: { ip: '10.42.1.5' },
+    },
+    {
+      trace: 'cross-node',
+      node: 'k3s-agent-2',
+      source: 'pod:default/client',
+      images: ['probe'],
+      kind: 'traceroute',
+      target: { ip: '10.42.1.5' },
+    },
+    {
+      trace: 'service',
+      node: 'k3s-agent-2',
+      source: 'pod',
+      images: ['probe'],
+      kind: 'connect',
+      target: { ip: '10.43.20.80', port: 80 },
+    },
+    // S5 with 10.42.0.0/16: the pod's trace stops after cni0, the node's reaches the host.
+    {
+      trace: 'S5',
+      node: 'k3s-agent-2',
+      source: 'pod',
+      images: ['probe'],
+      kind: 'traceroute',
+      target: { ip: '192.168.2.10' },
+    },
+    {
+      trace: 'S5',
+      node: 'k3s-agent-2',
+      source: 'hostNetwork',
+      images: ['probe'],
+      kind: 'traceroute',
+      target: { ip: '192.168.2.10' },
+    },
+    {
+      trace: 'S5',
+      node: 'k3s-agent-2',
+      source: 'pod',
+      images: ['probe'],
+      kind: 'connect',
+      target: { ip: '192.168.2.10', port: 80 },
+    },
+    {
+      trace: 'S5',
+      node: 'k3s-agent-2',
+      source: 'hostNetwork',
+      images: ['probe'],
+      kind: 'connect',
+      target: { ip: '192.168.2.10', port: 80 },
+    },
+  ],
+};
+
+/** podpath's probes for a scenario's traces, with the argv lib/probes builds for them. */
+export function podpathProbes(scenario: Scenario): PlannedProbe[] {
+  return (TRACE_PROBES[scenario.name] ?? []).flatMap((t) =>
+    t.images.map((image) => ({
+      node: t.node,
+      source: t.source,
+      image,
+      argv: probeCommand(t.kind, IMAGES[image], t.target, { ...DEFAULT_PROBE_OPTIONS }).argv,
+      varies: t.varies ?? false,
+    })),
+  );
+}
 
 function traceroute(ip: string): string[] {
   return ['traceroute', '-n', '-q', '1', '-w', '1', '-m', '8', ip];
@@ -152,7 +433,15 @@ export function recordingPlan(scenario: Scenario): PlannedProbe[] {
       out.push({ ...src, image: 'probe', argv: nc(target.ip, target.port), varies });
     }
   }
-  return out;
+  // podpath's own forms last. One entry per key: a target can be listed twice (an address
+  // that is both a Service frontend and a pod port), and replay could serve only one of them.
+  const seen = new Set<string>();
+  return [...out, ...podpathProbes(scenario)].filter((probe) => {
+    const key = recordingKey(probe.node, probe.source, probe.image, probe.argv);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
 }
 
 /** The sandbox a probe runs in: a fresh pod or hostNetwork pod on its node, or a scenario pod. */
@@ -183,8 +472,9 @@ async function sourceSandbox(
   const node = scenario.nodes[nodeIndex];
   if (!node) throw new Error(`unknown node ${probe.node}`);
   const hostNetwork = probe.source === 'hostNetwork';
+  // Probe pods live in the probe namespace, whose name the pod's DNS search path carries.
   const spec: SandboxSpec = {
-    namespace: 'podpath',
+    namespace: DEFAULT_PROBE_NAMESPACE,
     name: `rec-${hostNetwork ? 'hn' : `pod-${probe.image}`}-${nodeIndex}`,
     uid: `rec-${key}`,
     nodeName: probe.node,
