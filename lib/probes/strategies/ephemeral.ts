@@ -137,6 +137,7 @@ export async function runEphemeralStrategy(
     exitCode: status.exitCode,
     reason: status.reason,
   });
+  if (status.message && status.exitCode !== 0) run.notes.push(status.message);
   const log = await readFinishedLog(client, ref, name);
   if (log) emit({ type: 'output', podName: ref.name, container: name, chunk: log });
   return seen({

@@ -13,8 +13,10 @@ import type { ProbeOutcome } from '../types';
 /** Log bytes read at most: a traceroute prints a few KiB, a runaway tool is cut here. */
 export const MAX_LOG_BYTES = 1 << 20;
 
-/** Slack beyond activeDeadlineSeconds for the kubelet to report the deadline. */
-const WAIT_SLACK_MS = 15_000;
+/** Slack beyond activeDeadlineSeconds for the kubelet to report the deadline: 2 to 15 s. */
+function waitSlackMs(deadlineMs: number): number {
+  return Math.min(15_000, Math.max(2_000, deadlineMs / 4));
+}
 
 export interface PodRunOptions {
   signal?: AbortSignal;
@@ -121,19 +123,21 @@ export async function runProbePod(
     let final: InventoryPod | null;
     try {
       final = await client.waitForPod(ref, (pod) => isSettled(pod, watch(pod)), {
-        timeoutMs: deadlineMs + WAIT_SLACK_MS,
+        timeoutMs: deadlineMs + waitSlackMs(deadlineMs),
         signal,
       });
     } catch (err) {
       if (isClusterError(err) && err.code === 'timeout') {
         const last = await client.getPod(ref).catch(() => null);
-        const unscheduled = last && !last.nodeName;
+        const message =
+          last && !last.nodeName
+            ? `probe pod ${ref.name} was never scheduled on node ${run.spec.source.node} (no such node, or it cannot take the pod)`
+            : err.message;
+        run.notes.push(message);
         return buildOutcome(run, {
           exitCode: null,
           reason: 'Timeout',
-          message: unscheduled
-            ? `probe pod ${ref.name} was never scheduled on node ${run.spec.source.node}`
-            : err.message,
+          message,
           log: '',
           podName: ref.name,
           namespace: ref.namespace,
@@ -170,6 +174,8 @@ export async function runProbePod(
       exitCode: status.exitCode,
       reason: status.reason,
     });
+    // ContainerCannotRun and kin carry the runtime's explanation only in the status message.
+    if (status.message && status.exitCode !== 0) run.notes.push(status.message);
     const log = await readFinishedLog(client, ref, PROBE_CONTAINER);
     if (log) emit({ type: 'output', podName: ref.name, container: PROBE_CONTAINER, chunk: log });
     // The kubelet kills the container at the deadline; the pod reports Failed with exit 137.
