@@ -80,6 +80,7 @@ export type ProbeEvent = { at: string; strategy: ProbeStrategy } & (
   | { type: 'scheduled'; podName: string; node: string }
   | { type: 'pulling'; podName: string; container: string; reason: string | null }
   | { type: 'running'; podName: string; container: string }
+  /** The log, read once after the container terminated (one chunk per probe). */
   | { type: 'output'; podName: string; container: string; chunk: string }
   | {
       type: 'terminated';

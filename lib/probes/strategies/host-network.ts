@@ -4,6 +4,7 @@
  * evidence: the node reaches an address that its pods cannot, so the break is pod egress.
  */
 import type { ClusterClient, PodManifest } from '../../cluster/types';
+import { probeSecurity } from '../manifest';
 import type { ProbeRun } from '../outcome';
 import type { ProbeOutcome, ProbeSpec } from '../types';
 import { buildProbePodManifest } from './pod';
@@ -24,6 +25,7 @@ export function runHostNetworkStrategy(
   options: PodRunOptions,
 ): Promise<ProbeOutcome> {
   const { source } = run.spec;
+  run.notes.push(...probeSecurity(run.spec.image, run.spec.options.netRaw ?? true).notes);
   run.notes.push(
     source.kind === 'pod'
       ? `the probe ran in the host network of ${source.node}${source.hostNetwork ? `, which ${source.namespace}/${source.name} shares` : ''}`
