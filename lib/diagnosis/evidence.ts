@@ -1,0 +1,87 @@
+/**
+ * Small readers shared by the rules: where a link is, how a trace or a connect series reads in
+ * plain words, which pods a selector picks. Pure functions of the trace and the inventory.
+ */
+import type { InventoryPod, InventorySnapshot, Labels } from '@/lib/inventory/types';
+import type { ConnectSummary, TraceHop, TraceResult } from '@/lib/trace/types';
+
+/** Index of the first link whose far end is the element with this id, or null. */
+export function linkInto(result: TraceResult, elementId: string): number | null {
+  const i = result.links.findIndex((l) => result.path[l.to]?.id === elementId);
+  return i === -1 ? null : i;
+}
+
+/** Index of the first link leaving the element with this id, or null. */
+export function linkOutOf(result: TraceResult, elementId: string): number | null {
+  const i = result.links.findIndex((l) => result.path[l.from]?.id === elementId);
+  return i === -1 ? null : i;
+}
+
+/** Index of the first broken link, or null. */
+export function firstBrokenLink(result: TraceResult): number | null {
+  const i = result.links.findIndex((l) => l.state === 'broken');
+  return i === -1 ? null : i;
+}
+
+/** Index of the first link that is broken or intermittent, or null. */
+export function firstBadLink(result: TraceResult): number | null {
+  const i = result.links.findIndex((l) => l.state === 'broken' || l.state === 'intermittent');
+  return i === -1 ? null : i;
+}
+
+/** "1 10.244.2.1 (cni0 of node-2) · 2 * · 3 *": a trace as one line of evidence. */
+export function describeHops(hops: readonly TraceHop[], max = 6): string {
+  if (hops.length === 0) return 'no hop answered';
+  const shown = hops.slice(0, max).map((h) => {
+    if (!h.ip) return `${h.ttl} *`;
+    const who = h.entity?.label ?? h.entity?.name;
+    return `${h.ttl} ${h.ip}${who ? ` (${who})` : ''}`;
+  });
+  if (hops.length > max) shown.push(`… ${hops.length - max} more`);
+  return shown.join(' · ');
+}
+
+/** The last hop that answered, or null. */
+export function lastAnswer(hops: readonly TraceHop[]): TraceHop | null {
+  for (let i = hops.length - 1; i >= 0; i--) if (hops[i]?.ip) return hops[i] ?? null;
+  return null;
+}
+
+/** "9 of 20 TCP connects to 10.96.212.203:80 succeeded". */
+export function describeConnects(connect: ConnectSummary): string {
+  return `${connect.succeeded} of ${connect.attempts} TCP connects to ${connect.target}:${connect.port} succeeded`;
+}
+
+/** The kinds of failure a connect series saw, with counts: "11× Connection refused". */
+export function connectErrors(connect: ConnectSummary): string[] {
+  const counts = new Map<string, number>();
+  for (const r of connect.results) {
+    if (r.ok) continue;
+    const key = r.error ?? 'failed';
+    counts.set(key, (counts.get(key) ?? 0) + 1);
+  }
+  return [...counts].map(([error, n]) => `${n}× ${error}`);
+}
+
+/** Whether every key of the selector has the same value in the labels (an empty selector matches all). */
+export function selectorMatches(selector: Labels, labels: Labels): boolean {
+  return Object.entries(selector).every(([k, v]) => labels[k] === v);
+}
+
+/** Pods of a namespace that a Service-style selector picks. */
+export function podsSelectedBy(
+  snapshot: InventorySnapshot,
+  namespace: string,
+  selector: Labels,
+): InventoryPod[] {
+  return snapshot.pods.filter(
+    (p) => p.namespace === namespace && !p.isProbe && selectorMatches(selector, p.labels),
+  );
+}
+
+/** `key=value,key2=value2`, as kubectl writes a selector. */
+export function formatSelector(selector: Labels): string {
+  return Object.entries(selector)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(',');
+}
