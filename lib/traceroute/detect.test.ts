@@ -16,7 +16,6 @@ describe('classifyLine', () => {
     ['  1. AS???    10.244.2.1           0.0%     2    0.1   0.1   0.1   0.1   0.0', 'mtr', false],
     [' 1?: [LOCALHOST]                      pmtu 1500', 'tracepath', true],
     [' 2:  no reply', 'tracepath', false],
-    ['     Resume: pmtu 1500 hops 3 back 3 ', 'tracepath', false],
   ])('%j is %s (header: %s)', (text, family, header) => {
     expect(kindOf(text)).toEqual({ family, header });
   });
@@ -29,6 +28,8 @@ describe('classifyLine', () => {
     'web-client   1/1     Running   0          5m    10.244.2.3   node-2',
     '  1    <1 ms    <1 ms    <1 ms  192.168.56.1',
     '1 packets transmitted, 1 received, 0% packet loss, time 0ms',
+    // tracepath's summary ends a trace; alone it starts none.
+    '     Resume: pmtu 1500 hops 3 back 3 ',
   ])('%j is no trace line', (text) => {
     expect(kindOf(text)).toBeNull();
   });

@@ -43,7 +43,6 @@ export function classifyLine(lines: InputLine[], i: number): LineKind | null {
   if (parseMtrHeader(text)) return { family: 'mtr', header: true };
   const tp = parseTracepathLine(text);
   if (tp) return { family: 'tracepath', header: tp.kind === 'local' };
-  if (/^\s*Resume: pmtu \d+/.test(text)) return { family: 'tracepath', header: false };
   if (/^\s*\d{1,3}\.\|--\s/.test(text) || parseMtrHopLine(text)) {
     return { family: 'mtr', header: false };
   }

@@ -110,7 +110,28 @@ describe('parseTraceroute on pasted text', () => {
     );
     expect(trace.hops).toHaveLength(2);
     expect(trace.lines).toEqual({ first: 1, last: 3 });
-    expect(trace.warnings).toEqual(['line 4: another trace follows; only the first one was read']);
+    expect(trace.warnings).toEqual(['line 4: another trace follows and was not read']);
+  });
+
+  it('passes over a run that printed only its header for a later one with hops', () => {
+    const trace = parseTraceroute(
+      [
+        '$ traceroute db.example',
+        'traceroute to db.example (10.0.0.9), 30 hops max, 60 byte packets',
+        '^C',
+        '$ traceroute -n 10.0.0.9',
+        'traceroute to 10.0.0.9 (10.0.0.9), 30 hops max, 60 byte packets',
+        ' 1  10.0.0.1  0.1 ms',
+      ].join('\n'),
+    );
+    expect(trace).toMatchObject({
+      target: '10.0.0.9',
+      targetHost: null,
+      command: 'traceroute -n 10.0.0.9',
+      lines: { first: 5, last: 6 },
+      warnings: ['line 2: a traceroute run without hops was passed over'],
+    });
+    expect(trace.hops).toHaveLength(1);
   });
 
   it('reports hops missing from a paste', () => {

@@ -88,10 +88,48 @@ function read(
   }
 }
 
+interface Found {
+  family: Family;
+  index: number;
+  command: ShellCommand | null;
+  block: FormatBlock;
+  tool: TracerouteTool;
+  reached: ParsedProbe | null;
+}
+
+/** Reads the trace starting at `start`, with the command line that made it, if pasted. */
+function readFrom(lines: InputLine[], start: { family: Family; index: number }): Found {
+  const found = commandBefore(lines, start.index);
+  const command = found && commandMatches(found, start.family) ? found : null;
+  return { ...start, command, ...read(start.family, lines, start.index, command) };
+}
+
+/** Where to look for the next trace: after this one, and never at its own first line again. */
+function after(found: Found): number {
+  return Math.max(found.block.end, found.index + 1);
+}
+
+function targetOfFound({ block, reached, command }: Found): {
+  target: string | null;
+  targetHost: string | null;
+} {
+  if (block.header) return { target: block.header.target, targetHost: block.header.targetHost };
+  if (reached && (reached.ip || reached.host)) {
+    // tracepath names the responder it reached; the command line may add what it left out.
+    const typed = command?.target ?? null;
+    const typedIp = typed !== null && isIpAddress(typed) ? typed : null;
+    const typedName = typed !== null && !typedIp ? typed : null;
+    return { target: reached.ip ?? typedIp ?? reached.host, targetHost: reached.host ?? typedName };
+  }
+  if (command?.target) return targetOf(command.target);
+  return { target: null, targetHost: null };
+}
+
 /**
- * Reads the first trace in `text`: detects the tool, passes over prompts, Markdown, `^C` and
- * other commands' output, and returns its hops. With `partial`, the text is output still
- * arriving and an unfinished last line is held back rather than read as a (wrong) hop.
+ * Reads the first trace in `text` that has hops: detects the tool, passes over prompts,
+ * Markdown, `^C` and other commands' output, and returns its hops. With `partial`, the text is
+ * output still arriving and an unfinished last line is held back rather than read as a (wrong)
+ * hop.
  */
 export function parseTraceroute(text: string, options: ParseOptions = {}): ParsedTrace {
   const lines = cleanLines(text, options);
@@ -99,41 +137,37 @@ export function parseTraceroute(text: string, options: ParseOptions = {}): Parse
   if (!start) {
     return emptyTrace(options.partial ? [] : ['no traceroute, mtr or tracepath output found']);
   }
-  const found = commandBefore(lines, start.index);
-  const command = found && commandMatches(found, start.family) ? found : null;
-  const { block, tool, reached } = read(start.family, lines, start.index, command);
-
-  let target: { target: string | null; targetHost: string | null } = {
-    target: null,
-    targetHost: null,
-  };
-  if (block.header) {
-    target = { target: block.header.target, targetHost: block.header.targetHost };
-  } else if (reached && (reached.ip || reached.host)) {
-    // tracepath names the responder it reached; the command line may add what it left out.
-    const typed = command?.target ?? null;
-    const typedIp = typed !== null && isIpAddress(typed) ? typed : null;
-    const typedName = typed !== null && !typedIp ? typed : null;
-    target = {
-      target: reached.ip ?? typedIp ?? reached.host,
-      targetHost: reached.host ?? typedName,
-    };
-  } else if (command?.target) {
-    target = targetOf(command.target);
+  const first = readFrom(lines, start);
+  let chosen = first;
+  const warnings: string[] = [];
+  // A run that printed its header and nothing else (interrupted at once, or failed) is passed
+  // over for a later one that has hops. Streamed output has no later run yet.
+  if (first.block.hops.length === 0 && !options.partial) {
+    for (let next = findTraceStart(lines, after(first)); next;) {
+      const candidate = readFrom(lines, next);
+      if (candidate.block.hops.length > 0) {
+        chosen = candidate;
+        warnings.push(
+          `line ${lines[first.index]?.no ?? 0}: a ${first.tool} run without hops was passed over`,
+        );
+        break;
+      }
+      next = findTraceStart(lines, after(candidate));
+    }
   }
-
-  const warnings = [...block.warnings, ...gapWarnings(block)];
+  const { block, tool, command } = chosen;
+  warnings.push(...block.warnings, ...gapWarnings(block));
   if (block.hops.length === 0 && !options.partial) warnings.push('the trace has no hops');
-  const next = findTraceStart(lines, block.end);
+  const next = findTraceStart(lines, after(chosen));
   const nextLine = next ? lines[next.index] : undefined;
   if (nextLine) {
-    warnings.push(`line ${nextLine.no}: another trace follows; only the first one was read`);
+    warnings.push(`line ${nextLine.no}: another trace follows and was not read`);
   }
   const firstLine = lines[block.start];
   const lastLine = lines[Math.max(block.start, block.end - 1)];
   return {
     tool,
-    ...target,
+    ...targetOfFound(chosen),
     maxHops: block.header?.maxHops ?? null,
     hops: block.hops,
     warnings,
