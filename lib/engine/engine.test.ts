@@ -405,6 +405,20 @@ describe('trace engine', () => {
     ]);
   });
 
+  it('ends traces a dead process left running in a lasting store, with the sweep', async () => {
+    const store = createMemoryTraceStore();
+    const { engine: first } = engineWith({ traceroute: { hang: true } }, { store });
+    const orphan = await first.start({ from: 'pod:default/web-client', to: 'ip:192.168.2.10' });
+    // The first process "dies": its trace stays running in the store.
+    const { engine: second } = engineWith({ traceroute: { log: S1_TRACE } }, { store });
+    await second.cleanupOrphans();
+    expect(await store.get(orphan.id)).toMatchObject({
+      status: 'error',
+      error: { code: 'interrupted' },
+    });
+    await first.close();
+  });
+
   it('does not sweep when told not to (the CLI beside a server)', async () => {
     const { engine, rec } = engineWith({ traceroute: { log: S1_TRACE } }, { sweepOrphans: false });
     const a = await engine.start({ from: 'pod:default/web-client', to: 'pod:default/httpd' });

@@ -1,5 +1,5 @@
 import { isClusterError } from '../cluster/errors';
-import type { TraceListFilter } from '../store/types';
+import { MAX_LIST_LIMIT, type TraceListFilter } from '../store/types';
 import type { TraceResult } from '../trace/types';
 import { TraceEventHub } from './event-hub';
 import { newTraceId } from './ids';
@@ -31,6 +31,9 @@ export function createTraceEngine(deps: TraceEngineDeps): TraceEngine {
   const log = deps.log ?? ((m: string) => console.error(`podpath: ${m}`));
   const hub = new TraceEventHub();
   const running = new Map<string, RunningTrace>();
+  // Every trace this engine created, registered before it is first saved, so that the sweep of
+  // interrupted traces can never take one of ours for a dead process's.
+  const owned = new Set<string>();
   // Cleanup runs once per cluster context; traces on that context wait for it.
   const cleanups = new Map<string, Promise<void>>();
   let closed = false;
@@ -54,9 +57,36 @@ export function createTraceEngine(deps: TraceEngineDeps): TraceEngine {
           );
         },
       );
+      pending = pending.then(() => endInterrupted(access.context));
       cleanups.set(access.context, pending);
     }
     return pending;
+  }
+
+  /**
+   * Traces a store still holds as running although no engine runs them: their process died.
+   * Only a lasting store (a database) can have them; they end as `interrupted` so that their
+   * pages and event streams stop waiting.
+   */
+  async function endInterrupted(context: string): Promise<void> {
+    try {
+      const stale = await deps.store.list({ status: 'running', limit: MAX_LIST_LIMIT });
+      for (const t of stale) {
+        if (t.cluster !== context || owned.has(t.id)) continue;
+        await deps.store.update(t.id, {
+          status: 'error',
+          finishedAt: now().toISOString(),
+          error: {
+            code: 'interrupted',
+            message: 'podpath stopped while this trace ran; its probe pods were removed',
+          },
+        });
+      }
+    } catch (err) {
+      log(
+        `could not close interrupted traces: ${err instanceof Error ? err.message : String(err)}`,
+      );
+    }
   }
 
   function emitter(id: string) {
@@ -73,6 +103,7 @@ export function createTraceEngine(deps: TraceEngineDeps): TraceEngine {
       readyTimeoutMs: deps.readyTimeoutMs ?? 15_000,
     });
     const initial = prepared.result;
+    owned.add(initial.id);
     await deps.store.save(initial);
     hub.open(initial.id);
 

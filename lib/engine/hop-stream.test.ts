@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { connectCountFromEnv } from './config';
 import { parseNslookup } from './dns-output';
 import { HopStream, toRawHops } from './hop-stream';
 import { parseTraceroute } from '../traceroute';
@@ -60,5 +61,15 @@ describe('parseNslookup', () => {
       addresses: [],
       error: 'NXDOMAIN',
     });
+  });
+});
+
+describe('connectCountFromEnv', () => {
+  it('defaults to 20 and accepts 1 to 200', () => {
+    expect(connectCountFromEnv({})).toBe(20);
+    expect(connectCountFromEnv({ PODPATH_CONNECT_COUNT: ' 5 ' })).toBe(5);
+    for (const bad of ['0', '201', '2.5', 'ten', '-1']) {
+      expect(() => connectCountFromEnv({ PODPATH_CONNECT_COUNT: bad })).toThrow(/1 to 200/);
+    }
   });
 });

@@ -21,6 +21,7 @@ import type {
   TraceResult,
 } from '../trace/types';
 import { parseConnectOutput } from '../probes/connect-output';
+import { DEFAULT_CONNECT_COUNT } from './config';
 import { parseNslookup } from './dns-output';
 import { HopStream, toRawHops } from './hop-stream';
 import type {
@@ -253,7 +254,7 @@ export async function runPipeline(
   const image = probes.image();
   const options = {
     ...DEFAULT_PROBE_OPTIONS,
-    count: ctx.connectCount ?? DEFAULT_PROBE_OPTIONS.count,
+    count: ctx.connectCount ?? DEFAULT_CONNECT_COUNT,
   };
 
   async function probe(

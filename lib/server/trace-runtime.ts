@@ -6,6 +6,7 @@ import type {
   TraceListQuery,
   TraceRequest,
 } from '../api/traces';
+import { connectCountFromEnv } from '../engine/config';
 import { createTraceEngine } from '../engine/engine';
 import { createTraceEventStream, SSE_HEADERS } from '../engine/sse';
 import type { ClusterAccess, TraceEngine } from '../engine/types';
@@ -54,6 +55,7 @@ export function getTraceEngine(): TraceEngine {
       cluster: currentCluster,
       store: h.store,
       knownHosts: parseKnownHosts(process.env.PODPATH_KNOWN_HOSTS),
+      connectCount: connectCountFromEnv(process.env),
     });
     h.engine = engine;
     // Failures are logged by the engine; a trace that starts meanwhile waits for the sweep.
