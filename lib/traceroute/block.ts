@@ -73,7 +73,9 @@ export function looksLikeHop(text: string, ttl: number): boolean {
   if (!m || Number(m[1]) !== ttl) return false;
   const next = m[2] ?? '';
   return (
-    next.startsWith('*') || /^[\da-fA-F]*\d[\da-fA-F]*[.:][\da-fA-F.:%]*$/.test(next) || !!m[3]
+    next.startsWith('*') ||
+    /^[\da-fA-F]*\d[\da-fA-F]*[.:][\da-fA-F.:]*(?:%[\w.-]*)?$/.test(next) ||
+    !!m[3]
   );
 }
 

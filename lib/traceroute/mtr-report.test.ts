@@ -160,6 +160,16 @@ describe('readMtrReport', () => {
     expect(block.warnings).toEqual([
       "line 2: the name of hop 1 fills mtr's column and may be cut (mtr --report-wide prints it whole)",
     ]);
+    const longV6 = cleanLines(
+      [HEADER, '  1.|-- 2001:db8::abcd:ef01:234:5  0.0%     2    0.1   0.1   0.1   0.1   0.0'].join(
+        '\n',
+      ),
+    );
+    const cut = readMtrReport(longV6, 0, () => false);
+    expect(cut.hops[0]?.probes[0]).toMatchObject({ ip: null, host: null, rttMs: 0.1 });
+    expect(cut.warnings).toEqual([
+      "line 2: the address of hop 1 fills mtr's column and may be cut; it is left out (mtr --report-wide prints it whole)",
+    ]);
     const wide = cleanLines(
       [
         'HOST: vm                                Loss%   Snt   Last   Avg  Best  Wrst StDev',

@@ -190,16 +190,21 @@ export function readMtrReport(lines: InputLine[], start: number, stopAt: StopAt)
       if (prev && hop.ttl <= prev.ttl) break;
       hops.push({ ttl: hop.ttl, probes: [hop.probe], stats: hop.stats });
       lastUsed = i;
+      const fillsColumn =
+        header !== null &&
+        hop.firstValueEnd === header.firstTitleEnd &&
+        hop.nameEnd >= NARROW_FIELDS_COLUMN;
       if (hop.cutAddress) {
         warnings.push(
           `line ${line.no}: mtr cut the address of hop ${hop.ttl} short; it is left out (mtr --report-wide prints it whole)`,
         );
-      } else if (
-        header &&
-        hop.firstValueEnd === header.firstTitleEnd &&
-        hop.nameEnd >= NARROW_FIELDS_COLUMN &&
-        hop.probe.host !== null
-      ) {
+      } else if (fillsColumn && hop.probe.host === null && hop.probe.ip !== null) {
+        // A long IPv6 address cut at the column can still look like an address; never guess.
+        hop.probe.ip = null;
+        warnings.push(
+          `line ${line.no}: the address of hop ${hop.ttl} fills mtr's column and may be cut; it is left out (mtr --report-wide prints it whole)`,
+        );
+      } else if (fillsColumn && hop.probe.host !== null) {
         warnings.push(
           `line ${line.no}: the name of hop ${hop.ttl} fills mtr's column and may be cut (mtr --report-wide prints it whole)`,
         );
