@@ -128,6 +128,8 @@ function exited(child: ChildProcess): Promise<void> {
 
 test.describe('restart after a hard kill', () => {
   test.describe.configure({ timeout: 300_000 });
+  // Recorded outputs answer at once, leaving no running probe to kill: this needs the lab.
+  test.skip(process.env.PODPATH_LAB === 'off', 'needs the network lab (root)');
 
   let dataDir: string;
   let cluster: DemoCluster | null = null;

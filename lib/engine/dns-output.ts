@@ -4,6 +4,8 @@ export interface DnsAnswer {
   addresses: string[];
   /** Why there is no answer (`NXDOMAIN`, `SERVFAIL`, `timed out`), when the output says. */
   error: string | null;
+  /** The output was a lookup's: addresses, or a failure the resolver reported. */
+  understood: boolean;
 }
 
 const IPV4 = /^(\d{1,3}\.){3}\d{1,3}$/;
@@ -36,5 +38,6 @@ export function parseNslookup(text: string): DnsAnswer {
       addresses.push(addr);
     }
   }
-  return { addresses, error: addresses.length > 0 ? null : (error ?? 'no address in the answer') };
+  if (addresses.length > 0) return { addresses, error: null, understood: true };
+  return { addresses, error: error ?? 'no address in the answer', understood: error !== null };
 }

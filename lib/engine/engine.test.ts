@@ -339,6 +339,31 @@ describe('trace engine', () => {
     expect(final?.error?.message).toContain('ImagePullBackOff');
   });
 
+  it('a traceroute that printed no trace proves nothing: error alone, connects decide with them', async () => {
+    const unknownHost = { log: 'traceroute: unknown host\n', exitCode: 1, reason: 'Error' };
+    const alone = engineWith({ traceroute: unknownHost });
+    const a = await alone.engine.start({ from: 'pod:default/web-client', to: 'pod:default/httpd' });
+    const onlyTrace = await alone.engine.wait(a.id);
+    expect(onlyTrace?.status).toBe('error');
+    expect(onlyTrace?.error?.message).toMatch(/printed no trace.*unknown host/);
+    expect(onlyTrace?.links.every((l) => l.state === 'unknown')).toBe(true);
+
+    const withConnects = engineWith({
+      traceroute: unknownHost,
+      connect: { connect: { ...connects([false, false]), target: '192.168.56.240' } },
+    });
+    const b = await withConnects.engine.start({
+      from: 'pod:default/web-client',
+      to: 'ip:192.168.56.240:80',
+    });
+    const both = await withConnects.engine.wait(b.id);
+    // The connects were refused: that is a network answer, the empty trace is not.
+    expect(both?.status).toBe('unreachable');
+    expect(both?.error).toBeNull();
+    const lb = both?.path.findIndex((p) => p.kind === 'loadbalancer') ?? -1;
+    expect(both?.links.filter((l) => l.state === 'broken').map((l) => l.to)).toEqual([lb]);
+  });
+
   it('a cluster error during probing ends the trace in error with its code', async () => {
     const { engine } = engineWith({
       traceroute: { throws: new ClusterError('unreachable', 'cannot reach the API server', 0) },

@@ -44,7 +44,7 @@ describe('parseNslookup', () => {
     const out = parseNslookup(
       'Server:\t\t10.96.0.10\nAddress:\t10.96.0.10#53\n\nName:\tk8s-go-demo-slb.default.svc.cluster.local\nAddress: 10.96.38.1\n',
     );
-    expect(out).toEqual({ addresses: ['10.96.38.1'], error: null });
+    expect(out).toEqual({ addresses: ['10.96.38.1'], error: null, understood: true });
   });
 
   it('reads busybox answers and failures', () => {
@@ -60,7 +60,9 @@ describe('parseNslookup', () => {
     ).toEqual({
       addresses: [],
       error: 'NXDOMAIN',
+      understood: true,
     });
+    expect(parseNslookup('nslookup: not found\n')).toMatchObject({ understood: false });
   });
 });
 

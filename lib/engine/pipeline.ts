@@ -185,14 +185,22 @@ function dedupe(items: string[]): string[] {
   return [...new Set(items.filter((s) => s.trim() !== ''))];
 }
 
-/** Why a probe that ran says nothing about the network, or null when its output counts. */
-function probeFailure(kind: ProbeKind, outcome: ProbeOutcome): string | null {
-  if (outcome.exitCode !== null && outcome.reason !== 'ToolError') {
-    // traceroute exits non-zero on some unreachable answers; its output still counts.
-    return null;
-  }
-  const detail = outcome.notes[outcome.notes.length - 1];
-  return `the ${kind} probe did not run to the end (${outcome.reason})${detail ? `: ${detail}` : ''}`;
+/**
+ * Why a probe says nothing about the network, or null when its output counts. `readable` is
+ * whether its output held what the tool prints when it works (a trace, connect lines): a tool
+ * that exited without printing one (unknown host, a missing binary, an unrecorded replay)
+ * proves nothing about the path, whatever its exit code.
+ */
+function probeFailure(kind: ProbeKind, outcome: ProbeOutcome, readable: boolean): string | null {
+  // traceroute exits non-zero on some unreachable answers; its output still counts.
+  if (outcome.exitCode !== null && outcome.reason !== 'ToolError' && readable) return null;
+  const why =
+    outcome.exitCode === null || outcome.reason === 'ToolError'
+      ? `did not run to the end (${outcome.reason})`
+      : `printed no ${kind === 'connect' ? 'connect attempts' : 'trace'} (exit ${outcome.exitCode})`;
+  const lastLine = outcome.log.trim().split('\n').at(-1)?.trim();
+  const detail = outcome.notes[outcome.notes.length - 1] ?? lastLine;
+  return `the ${kind} probe ${why}${detail ? `: ${detail}` : ''}`;
 }
 
 /**
@@ -323,7 +331,7 @@ export async function runPipeline(
     const address = answer.addresses.find((a) => a.includes('.')) ?? answer.addresses[0];
     if (!address) {
       notes.push(`${prepared.to.name} did not resolve from the source: ${answer.error}`);
-      const failure = probeFailure('dns', outcome);
+      const failure = probeFailure('dns', outcome, answer.understood);
       return {
         ...result,
         status: failure ? 'error' : 'unreachable',
@@ -419,8 +427,10 @@ export async function runPipeline(
   if (connectStream && connectOutcome) emitAttempts(connectStream.finish(connect));
 
   const failures = [
-    traceOutcome ? probeFailure('traceroute', traceOutcome) : null,
-    connectOutcome ? probeFailure('connect', connectOutcome) : null,
+    traceOutcome ? probeFailure('traceroute', traceOutcome, hops.length > 0) : null,
+    connectOutcome
+      ? probeFailure('connect', connectOutcome, connectOutcome.connect !== null)
+      : null,
   ].filter((f): f is string => f !== null);
   const traceReached =
     traceTarget !== null && hops.some((h) => h.ip !== null && h.ip === traceTarget.ip);
