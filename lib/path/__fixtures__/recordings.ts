@@ -1,11 +1,15 @@
 /**
  * Test support: real probe output of the network lab (testbed/recordings/<cluster>.json,
  * recorded by `npm run lab:record` with the scenarios' defects on) turned into the hops and
- * connect summaries the merge stage receives. The parsing here only reads the lab's
- * `traceroute -n -q 1` and `nc -z -v` lines; the product's parsers live in lib/traceroute.
+ * connect summaries the merge stage receives. podpath's own probe commands
+ * (`traceroute -n -w 2 -q 1 -m 20 -- TARGET`, `podpath-connect 20 2 -- IP PORT`) are preferred;
+ * where the lab recorded only its survey commands (`traceroute -n -q 1 -w 1 -m 8 TARGET`,
+ * `nc -z -v -w 2 IP PORT`), those are used. Traceroute lines are read here (the lab's output is
+ * one fixed format); connect output goes through the product's own parser.
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { parseConnectOutput } from '@/lib/probes/connect-output';
 import type { RawHop } from '@/lib/resolve/types';
 import type { ConnectSummary } from '@/lib/trace/types';
 import type { FixtureCluster } from '../../topology/__fixtures__/load';
@@ -37,29 +41,37 @@ function entries(cluster: FixtureCluster): Entry[] {
   return list;
 }
 
-function find(cluster: FixtureCluster, site: ProbeSite, tool: string, args: string[]): Entry {
-  const entry = entries(cluster).find(
+function find(
+  cluster: FixtureCluster,
+  site: ProbeSite,
+  tool: string,
+  args: string[],
+): Entry | undefined {
+  return entries(cluster).find(
     (e) =>
       e.node === site.node &&
       e.source === site.source &&
       e.argv[0] === tool &&
       args.every((a, i) => e.argv[e.argv.length - args.length + i] === a),
   );
-  if (!entry) {
-    throw new Error(`no recorded ${tool} ${args.join(' ')} from ${site.source} on ${site.node}`);
-  }
-  return entry;
+}
+
+function missing(site: ProbeSite, what: string): Error {
+  return new Error(`no recorded ${what} from ${site.source} on ${site.node}`);
 }
 
 const text = (e: Entry) => e.output.map((o) => o.text).join('');
 
-/** The recorded `traceroute -n -q 1 -w 1 -m 8 TARGET` from a site, as hops. */
+/** The recorded traceroute to TARGET from a site, as hops. */
 export function recordedTrace(
   cluster: FixtureCluster,
   site: ProbeSite,
   target: string,
 ): { hops: RawHop[]; reached: boolean; raw: string } {
-  const entry = find(cluster, site, 'traceroute', ['-m', '8', target]);
+  const entry =
+    find(cluster, site, 'traceroute', ['--', target]) ??
+    find(cluster, site, 'traceroute', ['-m', '8', target]);
+  if (!entry) throw missing(site, `traceroute to ${target}`);
   const raw = text(entry);
   const hops: RawHop[] = [];
   for (const line of raw.split('\n')) {
@@ -73,9 +85,10 @@ export function recordedTrace(
 }
 
 /**
- * `attempts` connects from a site, each with the recorded `nc -z -v -w 2 IP PORT` outcome. An
- * entry marked `varies` (kube-proxy picked an endpoint at random) recorded one outcome only;
- * `otherOutcome` supplies the other one, alternating with it.
+ * The recorded connects to IP:PORT from a site: podpath-connect's run when there is one, else
+ * `attempts` copies of the recorded `nc` outcome. An `nc` entry marked `varies` (kube-proxy
+ * picked an endpoint at random) kept one outcome only; `otherOutcome` supplies the other one,
+ * alternating with it.
  */
 export function recordedConnect(
   cluster: FixtureCluster,
@@ -85,7 +98,15 @@ export function recordedConnect(
   attempts: number,
   otherOutcome?: { ok: boolean; error?: string },
 ): ConnectSummary {
+  const own = find(cluster, site, 'podpath-connect', ['--', ip, String(port)]);
+  if (own) {
+    const parsed = parseConnectOutput(text(own), ip, port);
+    if (!parsed) throw new Error(`podpath-connect to ${ip}:${port} printed no attempt`);
+    const { complete: _complete, planned: _planned, ...summary } = parsed;
+    return summary;
+  }
   const entry = find(cluster, site, 'nc', [ip, String(port)]);
+  if (!entry) throw missing(site, `connect to ${ip}:${port}`);
   const out = text(entry).trim();
   const recorded = entry.exitCode === 0 ? { ok: true } : { ok: false, error: out };
   if (entry.varies && !otherOutcome) throw new Error(`${ip}:${port} varies: give the other outcome`);
