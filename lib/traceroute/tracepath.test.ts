@@ -40,6 +40,9 @@ describe('parseTracepathLine', () => {
     expect(parseTracepathLine(' 3:  10.0.0.1 (gw.lan)   0.049ms')).toMatchObject({
       probe: { ip: '10.0.0.1', host: 'gw.lan' },
     });
+    expect(parseTracepathLine(' 1:  ??? (10.244.2.1)          0.042ms ')).toMatchObject({
+      probe: { ip: '10.244.2.1', host: null, rttMs: 0.042 },
+    });
     expect(parseTracepathLine(' 3:  ???                 991.818ms ')).toMatchObject({
       probe: { ip: null, host: null, rttMs: 991.818 },
     });

@@ -84,7 +84,9 @@ export function parseTracepathLine(text: string): TracepathLine | null {
   let i = 1;
   const inner = unparen(tokens[1] ?? '');
   if (inner !== null) {
-    responder = nameAndAddress(who, inner);
+    // `??? (addr)`: -b when the name lookup failed (the lab shows both this and `addr (addr)`).
+    responder =
+      who === '???' && isIpAddress(inner) ? { ip: inner, host: null } : nameAndAddress(who, inner);
     i = 2;
   } else if (isIpAddress(who)) {
     responder = { ip: who, host: null };
