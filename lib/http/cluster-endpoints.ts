@@ -1,4 +1,5 @@
 import 'server-only';
+import { warmUpTraceEngine } from '@/lib/server/trace-runtime';
 
 /**
  * What the cluster endpoints answer, built from the process-wide cluster runtime. The route
@@ -29,8 +30,12 @@ export async function health(): Promise<HealthResponse> {
       error: describe(err),
     };
   }
+  const ready = rt.isReady();
+  // The start script polls health until it answers 200: that is server start, when probe pods a
+  // crashed predecessor left behind must be swept, before anyone asks for a trace.
+  if (ready) warmUpTraceEngine();
   return {
-    ok: rt.isReady(),
+    ok: ready,
     cluster: rt.context,
     demo: rt.demo,
     informers: rt.status().informers.map((i) => ({

@@ -129,5 +129,10 @@ export interface TraceResult {
   /** Notes for the reader: "ephemeral containers stay in the pod spec", "probe lacked NET_RAW". */
   notes?: string[];
   error?: { code: string; message: string } | null;
+  /** Where the time went: the whole trace, and each probe (ms in total, ms the tool itself ran). */
+  timings?: {
+    totalMs: number;
+    probes: { kind: 'traceroute' | 'connect' | 'dns'; ms: number; runMs: number | null }[];
+  } | null;
   raw: { traceroute?: string; connect?: string; [probe: string]: string | undefined };
 }
