@@ -66,7 +66,7 @@ function read(
   lines: InputLine[],
   start: number,
   command: ShellCommand | null,
-): { block: FormatBlock; tool: TracerouteTool; reached: ParsedProbe | null } {
+): { block: FormatBlock; tool: TracerouteTool; reached: ParsedProbe | null; closed: boolean } {
   // Another trace's header, or a line of another format, ends this one.
   const stopAt = (index: number): boolean => {
     const kind = classifyLine(lines, index);
@@ -75,15 +75,26 @@ function read(
   switch (family) {
     case 'lbl': {
       const block = readLblTrace(lines, start, stopAt);
-      return { block, tool: lblTool(block.style, block.packetBytes, command), reached: null };
+      const tool = lblTool(block.style, block.packetBytes, command);
+      return { block, tool, reached: null, closed: false };
     }
     case 'inetutils':
-      return { block: readInetutils(lines, start, stopAt), tool: 'inetutils', reached: null };
+      return {
+        block: readInetutils(lines, start, stopAt),
+        tool: 'inetutils',
+        reached: null,
+        closed: false,
+      };
     case 'mtr':
-      return { block: readMtrReport(lines, start, stopAt), tool: 'mtr', reached: null };
+      return {
+        block: readMtrReport(lines, start, stopAt),
+        tool: 'mtr',
+        reached: null,
+        closed: false,
+      };
     case 'tracepath': {
       const block = readTracepath(lines, start, stopAt);
-      return { block, tool: 'tracepath', reached: block.reached };
+      return { block, tool: 'tracepath', reached: block.reached, closed: block.closed };
     }
   }
 }
@@ -95,6 +106,8 @@ interface Found {
   block: FormatBlock;
   tool: TracerouteTool;
   reached: ParsedProbe | null;
+  /** tracepath: its summary line was read. */
+  closed: boolean;
 }
 
 /** Reads the trace starting at `start`, with the command line that made it, if pasted. */
@@ -156,6 +169,13 @@ export function parseTraceroute(text: string, options: ParseOptions = {}): Parse
     }
   }
   const { block, tool, command } = chosen;
+  // Streamed tracepath and mtr output print a hop over several lines (a line per probe, a line
+  // per extra responder): until a later hop or tracepath's summary arrives, the last hop may
+  // still grow, so it is held back. Every hop handed out is then final.
+  const growing =
+    options.partial &&
+    (chosen.family === 'mtr' || (chosen.family === 'tracepath' && !chosen.closed));
+  const hops = growing ? block.hops.slice(0, -1) : block.hops;
   warnings.push(...block.warnings, ...gapWarnings(block));
   if (block.hops.length === 0 && !options.partial) warnings.push('the trace has no hops');
   const next = findTraceStart(lines, after(chosen));
@@ -169,7 +189,7 @@ export function parseTraceroute(text: string, options: ParseOptions = {}): Parse
     tool,
     ...targetOfFound(chosen),
     maxHops: block.header?.maxHops ?? null,
-    hops: block.hops,
+    hops,
     warnings,
     command: command?.text ?? null,
     lines: firstLine && lastLine ? { first: firstLine.no, last: lastLine.no } : null,

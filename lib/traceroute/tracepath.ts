@@ -121,15 +121,19 @@ function isClosingLine(text: string): boolean {
   return /^\s*(?:Resume: pmtu|Too many hops: pmtu)\b/.test(text);
 }
 
-/** Reads tracepath output from `start`; the target is the address that was reached. */
+/**
+ * Reads tracepath output from `start`; the target is the address that was reached. `closed`
+ * when the `Resume:` summary was read: until then, a later line may add probes to the last hop.
+ */
 export function readTracepath(
   lines: InputLine[],
   start: number,
   stopAt: StopAt,
-): FormatBlock & { reached: ParsedProbe | null } {
+): FormatBlock & { reached: ParsedProbe | null; closed: boolean } {
   const hops: ParsedHop[] = [];
   const warnings: string[] = [];
   let reached: ParsedProbe | null = null;
+  let closed = false;
   let lastTtl = 0;
   let lastUsed = start - 1;
   for (let i = start; i < lines.length; i++) {
@@ -160,7 +164,10 @@ export function readTracepath(
     if (isClosingLine(line.text)) {
       if (lastUsed >= start) lastUsed = i;
       // The summary closes the run: anything after it belongs to something else.
-      if (/Resume:/.test(line.text)) break;
+      if (/Resume:/.test(line.text)) {
+        closed = lastUsed >= start;
+        break;
+      }
       continue;
     }
     if (stopAt(i)) break;
@@ -168,5 +175,5 @@ export function readTracepath(
       warnings.push(`line ${line.no}: tracepath line not understood: ${quoteLine(line.text)}`);
     }
   }
-  return { header: null, hops, warnings, start, end: lastUsed + 1, reached };
+  return { header: null, hops, warnings, start, end: lastUsed + 1, reached, closed };
 }

@@ -67,7 +67,9 @@ export interface ParsedTrace {
 export interface ParseOptions {
   /**
    * The text is output still arriving (a probe streaming it): a last line without its newline
-   * may be cut in the middle of an address or a time, so it is held back until it ends.
+   * may be cut in the middle of an address or a time, so it is held back until it ends; so is
+   * the last hop of tracepath and mtr, which later lines may add probes to. Every hop returned
+   * is then as it will be in the whole output.
    */
   partial?: boolean;
 }
