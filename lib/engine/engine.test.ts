@@ -451,34 +451,57 @@ describe('trace engine', () => {
     expect(rec.order).toEqual(['probe traceroute']);
   });
 
-  it('runs the analysers after the merge and keeps going when one fails', async () => {
-    const { engine } = engineWith(
+  it('runs the diagnosis rules after the merge, with the extra probes they ask for', async () => {
+    const { engine, rec } = engineWith(
       { traceroute: { log: S5_TRACE } },
       {
-        analysers: [
-          ({ result }) => [
-            {
-              rule: 'no-route',
-              severity: 'error',
-              link: result.links.findIndex((l) => l.state === 'broken'),
-              title: `status ${result.status}`,
-              explanation: 'test analyser',
-              evidence: [],
-              fix: [],
+        rules: [
+          {
+            name: 'no-route',
+            applies: ({ result }) => result.status === 'unreachable',
+            probes: () => [
+              {
+                key: 'node-2:trace',
+                from: { kind: 'node', node: 'node-2' },
+                kind: 'traceroute',
+                target: { ip: '192.168.2.10' },
+                why: 'node-versus-pod comparison',
+              },
+            ],
+            evaluate: ({ result }, extra) => [
+              {
+                rule: 'no-route',
+                severity: 'error',
+                link: result.links.findIndex((l) => l.state === 'broken'),
+                title: `status ${result.status}, extra ${extra.get('node-2:trace') ? 'ran' : 'missing'}`,
+                explanation: 'test rule',
+                evidence: [],
+                fix: [],
+              },
+            ],
+          },
+          {
+            name: 'hairpin',
+            applies: () => true,
+            evaluate: () => {
+              throw new Error('rule exploded');
             },
-          ],
-          () => {
-            throw new Error('rule exploded');
           },
         ],
       },
     );
     const started = await engine.start({ from: 'pod:default/web-client', to: 'ip:192.168.2.10' });
     const final = await engine.wait(started.id);
+    expect(rec.order).toContain('probe traceroute');
+    expect(rec.order.filter((o) => o === 'probe traceroute')).toHaveLength(2);
     expect(final?.findings).toHaveLength(1);
-    expect(final?.findings[0]).toMatchObject({ rule: 'no-route', title: 'status unreachable' });
+    expect(final?.findings[0]).toMatchObject({
+      rule: 'no-route',
+      title: 'status unreachable, extra ran',
+    });
     expect(final?.findings[0]?.link).toBeGreaterThanOrEqual(0);
-    expect(final?.notes).toContain('a diagnosis rule failed: rule exploded');
+    expect(final?.notes).toContain('rule hairpin failed: rule exploded');
+    expect(final?.raw['extra:node-2:trace']).toBeDefined();
   });
 
   it('looks a dns: target up from the source first, then traces the answer', async () => {

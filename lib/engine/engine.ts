@@ -121,7 +121,7 @@ export function createTraceEngine(deps: TraceEngineDeps): TraceEngine {
           signal: controller.signal,
           emit,
           connectCount: deps.connectCount,
-          analysers: deps.analysers ?? [],
+          rules: deps.rules ?? [],
           knownHosts: deps.knownHosts ?? [],
         });
       } catch (err) {

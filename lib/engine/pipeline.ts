@@ -24,8 +24,9 @@ import { parseConnectOutput } from '../probes/connect-output';
 import { DEFAULT_CONNECT_COUNT } from './config';
 import { parseNslookup } from './dns-output';
 import { HopStream, toRawHops } from './hop-stream';
+import { diagnose } from '../diagnosis/diagnose';
+import type { ExtraProbeRequest, ExtraProbeResult, Rule } from '../diagnosis/types';
 import type {
-  Analyser,
   ClusterAccess,
   EngineTraceResult,
   ProbeKind,
@@ -145,7 +146,7 @@ export interface PipelineContext {
   signal: AbortSignal;
   emit: (event: TraceEvent) => void;
   connectCount: number | undefined;
-  analysers: Analyser[];
+  rules: readonly Rule[];
   knownHosts: KnownHost[];
 }
 
@@ -463,31 +464,120 @@ export async function runPipeline(
       },
     };
   }
-  const analyserNotes: string[] = [];
-  final = { ...final, findings: runAnalysers(ctx.analysers, final, snapshot, analyserNotes) };
+  // Diagnosis: rules that apply may ask for extra probes (the node's own trace, a connect from
+  // another node) before they decide; those run with the same machinery and limits.
+  const runExtra = async (requests: ExtraProbeRequest[]) => {
+    const settled = await Promise.all(
+      requests.map(async (request): Promise<[string, ExtraProbeResult]> => {
+        const started = Date.now();
+        const result = await extraProbe(request);
+        timings.push({ kind: request.kind, ms: Date.now() - started, runMs: null });
+        return [request.key, result];
+      }),
+    );
+    signal.throwIfAborted();
+    return new Map(settled);
+  };
+  const extraProbe = async (request: ExtraProbeRequest): Promise<ExtraProbeResult> => {
+    const empty = { request, hops: [], reached: false, connect: null, addresses: [] };
+    const target = request.target;
+    let spec: ProbeSpec;
+    if (request.from.kind === 'node') {
+      spec = {
+        strategy: 'hostNetwork',
+        source: { kind: 'node', node: request.from.node },
+        kind: request.kind,
+        target,
+        image,
+        options,
+        traceId: result.id,
+        namespace,
+      };
+    } else {
+      const { namespace: podNs, name } = request.from;
+      const pod = snapshot.pods.find((p) => p.namespace === podNs && p.name === name);
+      if (!pod?.nodeName) {
+        return {
+          ...empty,
+          ok: false,
+          error: `pod ${podNs}/${name} is not running on a node`,
+          raw: '',
+        };
+      }
+      const same = source.kind === 'pod' && source.namespace === podNs && source.name === name;
+      spec = {
+        strategy: same ? strategy : pod.hostNetwork ? 'hostNetwork' : 'pod',
+        source: same
+          ? source
+          : {
+              kind: 'pod',
+              namespace: podNs,
+              name,
+              node: pod.nodeName,
+              hostNetwork: pod.hostNetwork,
+            },
+        kind: request.kind,
+        target,
+        image,
+        options,
+        traceId: result.id,
+        namespace,
+      };
+    }
+    try {
+      const outcome = await probes.runProbe(access.client, spec, { signal, limiter: ctx.limiter });
+      if (outcome.privilegeError) {
+        const why = outcome.privilege?.explanation ?? 'the probe lacked the privilege it needs';
+        return { ...empty, ok: false, error: why, raw: outcome.log };
+      }
+      if (request.kind === 'traceroute') {
+        const extraHops = resolveHops(toRawHops(parseTraceroute(outcome.log)), snapshot, {
+          knownHosts: ctx.knownHosts,
+        });
+        const failure = probeFailure('traceroute', outcome, extraHops.length > 0);
+        if (failure) return { ...empty, ok: false, error: failure, raw: outcome.log };
+        const reached =
+          target.ip !== undefined && extraHops.some((h) => h.ip !== null && h.ip === target.ip);
+        return { ...empty, ok: true, error: null, hops: extraHops, reached, raw: outcome.log };
+      }
+      if (request.kind === 'connect') {
+        const connect = outcome.connect ?? null;
+        const failure = probeFailure('connect', outcome, connect !== null);
+        if (failure) return { ...empty, ok: false, error: failure, raw: outcome.log };
+        return { ...empty, ok: true, error: null, connect, raw: outcome.log };
+      }
+      const answer = parseNslookup(outcome.log);
+      const failure = probeFailure('dns', outcome, answer.understood);
+      if (failure) return { ...empty, ok: false, error: failure, raw: outcome.log };
+      return { ...empty, ok: true, error: null, addresses: answer.addresses, raw: outcome.log };
+    } catch (err) {
+      if (signal.aborted) throw err;
+      return {
+        ...empty,
+        ok: false,
+        error: err instanceof Error ? err.message : String(err),
+        raw: '',
+      };
+    }
+  };
+  const diagnosis =
+    ctx.rules.length > 0 && final.status !== 'error'
+      ? await diagnose(
+          { result: final, snapshot, expected, from: prepared.from, to: prepared.to },
+          ctx.rules,
+          runExtra,
+        )
+      : { findings: [], notes: [], raw: {} };
+  const extraRaw = Object.fromEntries(
+    Object.entries(diagnosis.raw).map(([key, text]) => [`extra:${key}`, text]),
+  );
   return {
     ...final,
-    notes: dedupe([...(final.notes ?? []), ...analyserNotes]),
+    findings: diagnosis.findings,
+    raw: { ...final.raw, ...extraRaw },
+    notes: dedupe([...(final.notes ?? []), ...diagnosis.notes]),
     timings: { totalMs: 0, probes: timings },
   };
-}
-
-/** The diagnosis seam: every analyser sees the merged trace; one failing does not sink the rest. */
-function runAnalysers(
-  analysers: Analyser[],
-  result: TraceResult,
-  snapshot: InventorySnapshot,
-  notes: string[],
-): TraceResult['findings'] {
-  const findings: TraceResult['findings'] = [];
-  for (const analyse of analysers) {
-    try {
-      findings.push(...analyse({ result, snapshot }));
-    } catch (err) {
-      notes.push(`a diagnosis rule failed: ${err instanceof Error ? err.message : String(err)}`);
-    }
-  }
-  return findings;
 }
 
 /** A probe that lacked privilege proves nothing about the path: status error, links unknown. */

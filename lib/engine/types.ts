@@ -1,9 +1,10 @@
+import type { Rule } from '../diagnosis/types';
 import type { ClusterClient } from '../cluster/types';
 import type { InventorySnapshot } from '../inventory/types';
 import type { Can, chooseStrategy, deleteOrphanedProbes, ProbeLimiter, runProbe } from '../probes';
 import type { KnownHost } from '../resolve';
 import type { TraceListFilter, TraceStore } from '../store/types';
-import type { Finding, TraceHop, TraceResult } from '../trace/types';
+import type { TraceHop, TraceResult } from '../trace/types';
 
 /** Which probe an event is about. */
 export type ProbeKind = 'traceroute' | 'connect' | 'dns';
@@ -42,12 +43,6 @@ export interface ClusterAccess {
   ready(): Promise<void>;
 }
 
-/**
- * What the diagnosis stage will plug in: a pure function from a merged trace to findings. The
- * engine runs every analyser after the merge, in order, and concatenates what they return.
- */
-export type Analyser = (input: { result: TraceResult; snapshot: InventorySnapshot }) => Finding[];
-
 export type RequestedStrategy = 'auto' | 'pod' | 'ephemeral' | 'hostNetwork';
 
 export interface StartTraceInput {
@@ -70,8 +65,8 @@ export interface TraceEngineDeps {
   knownHosts?: KnownHost[];
   /** TCP connects per trace to a target with a port (intermittent failures need several). */
   connectCount?: number;
-  /** Diagnosis rules run after the merge; none yet (the next issue adds them). */
-  analysers?: Analyser[];
+  /** Diagnosis rules run after the merge (lib/diagnosis); their extra probes run here too. */
+  rules?: readonly Rule[];
   /**
    * Sweep probe pods an earlier process left behind before the first trace (default true).
    * The CLI turns it off: a short-lived command must not end a running server's probes.

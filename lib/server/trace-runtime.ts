@@ -1,3 +1,4 @@
+import { rules } from '@/lib/diagnosis/rules';
 import 'server-only';
 
 import type {
@@ -56,6 +57,7 @@ export function getTraceEngine(): TraceEngine {
       store: h.store,
       knownHosts: parseKnownHosts(process.env.PODPATH_KNOWN_HOSTS),
       connectCount: connectCountFromEnv(process.env),
+      rules,
     });
     h.engine = engine;
     // Failures are logged by the engine; a trace that starts meanwhile waits for the sweep.

@@ -1,0 +1,7 @@
+import type { Rule } from '../types';
+
+/**
+ * Every diagnosis rule the engine runs, in no particular order (findings are sorted by the
+ * runner). A new rule is a module beside this file with its own test, and one line here.
+ */
+export const rules: readonly Rule[] = [];
