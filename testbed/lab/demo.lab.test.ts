@@ -3,7 +3,9 @@
  * the article's fix removing it. Needs root (PODPATH_LAB=off skips it on purpose).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { clusterDnsService } from '../emulator/controllers/seed';
 import { demoScenario } from '../scenarios/demo';
+import type { ScenarioService } from '../scenarios/types';
 import type { NetworkLab } from './lab';
 import {
   assertRoot,
@@ -16,8 +18,19 @@ import {
   sandbox,
 } from './lab-test-support';
 import { startLab } from './lab';
-import { scenarioServiceObjects } from './scenario-objects';
+import { endpointSliceObject, scenarioServiceObjects, serviceObject } from './scenario-objects';
 
+/** The scenario's Services and slices, plus kube-dns with its CoreDNS pod as the API has it. */
+function clusterObjects(change?: (svc: ScenarioService) => ScenarioService) {
+  const objects = scenarioServiceObjects(demoScenario, change);
+  const dns = clusterDnsService(demoScenario);
+  return {
+    services: [...objects.services, serviceObject(dns)],
+    endpointSlices: [...objects.endpointSlices, endpointSliceObject(demoScenario, dns)],
+  };
+}
+
+const coredns = { pod: { namespace: 'kube-system', name: 'coredns-7db6d8ff4d-4xk2p' } };
 const webClient = { pod: { namespace: 'default', name: 'web-client' } };
 const fxrql = { pod: { namespace: 'default', name: 'k8s-go-demo-deploy-66cdbcd8d9-fxrql' } };
 const myPod = { pod: { namespace: 'default', name: 'my-pod' } };
@@ -29,7 +42,7 @@ describe.skipIf(labTestsOff)('demo cluster lab', () => {
   beforeAll(async () => {
     assertRoot();
     lab = await startLab(demoScenario);
-    const objects = scenarioServiceObjects(demoScenario);
+    const objects = clusterObjects();
     await lab.syncServices(objects.services, objects.endpointSlices);
   });
 
@@ -74,6 +87,59 @@ describe.skipIf(labTestsOff)('demo cluster lab', () => {
     });
     expect(whoami.stdout).toContain('inet 10.244.2.11/24');
     await lab.runtime.removeSandbox(spec);
+  });
+
+  it('cluster DNS: web-client resolves the headless Service through 10.96.0.10 and CoreDNS', async () => {
+    // busybox nslookup in web-client's sandbox (UDP), as podpath's probes run it.
+    const spec = { ...sandbox('default', 'web-client', 'node-2'), podIP: '10.244.2.3' };
+    const udp = await runContainer(lab.runtime, {
+      sandbox: spec,
+      image: 'busybox',
+      argv: ['nslookup', 'k8s-go-demo-svc-headless'],
+    });
+    // busybox asks every search domain and exits 1 on their NXDOMAINs, as in a real pod.
+    expect(udp.stdout).toMatch(/Server:\s+10\.96\.0\.10\nAddress:\s+10\.96\.0\.10:53\n/);
+    expect(udp.stdout).toContain('Name:\tk8s-go-demo-svc-headless.default.svc.cluster.local');
+    expect(udp.stdout).toContain('Address: 10.244.1.4');
+    expect(udp.stdout).toContain('Address: 10.244.2.4');
+    // The same over TCP (dns-tcp), with the probe image's nslookup.
+    const tcp = await lab.exec(webClient, ['nslookup', '-vc', 'k8s-go-demo-svc-headless']);
+    expect(tcp.code).toBe(0);
+    expect(tcp.stdout).toContain('10.96.0.10#53');
+    expect(tcp.stdout).toContain('Address: 10.244.1.4');
+    expect(tcp.stdout).toContain('Address: 10.244.2.4');
+    // CoreDNS's metrics port answers through the ClusterIP as well.
+    expect((await lab.exec(webClient, connect('10.96.0.10', 9153, 2))).code).toBe(0);
+
+    // The server runs in the CoreDNS pod on its address, reached through kube-proxy's rules.
+    const sockets = await lab.exec(coredns, ['ss', '-Hlnu']);
+    expect(sockets.stdout).toContain('10.244.0.2:53');
+    const rules = await lab.exec({ node: 'node-2' }, ['iptables', '-t', 'nat', '-S']);
+    expect(rules.stdout).toContain(
+      '-A KUBE-SERVICES -d 10.96.0.10/32 -p udp -m udp --dport 53 -m comment --comment "kube-system/kube-dns:dns cluster IP" -j KUBE-SVC-TCOU7JCQXEZGVUNU',
+    );
+    expect(rules.stdout).toMatch(/-p udp -m udp .* -j DNAT --to-destination 10\.244\.0\.2:53/);
+    const namespaces = await lab.exec({ node: 'node-2' }, ['ip', 'netns', 'list']);
+    expect(namespaces.stdout).not.toContain(`${lab.prefix}dns`);
+  });
+
+  it('cluster DNS has no special case: without a ready CoreDNS endpoint, lookups fail', async () => {
+    const objects = clusterObjects();
+    const slice = objects.endpointSlices.find(
+      (s) => s.metadata.labels?.['kubernetes.io/service-name'] === 'kube-dns',
+    )!;
+    (slice.endpoints as { conditions: { ready: boolean } }[])[0]!.conditions.ready = false;
+    await lab.syncServices(objects.services, objects.endpointSlices);
+    const refused = await lab.exec(webClient, ['nslookup', '-timeout=2', 'httpd']);
+    expect(refused.code).not.toBe(0);
+    const rules = await lab.exec({ node: 'node-2' }, ['iptables', '-S', 'KUBE-SERVICES']);
+    expect(rules.stdout).toContain('kube-system/kube-dns:dns has no endpoints');
+
+    const ready = clusterObjects();
+    await lab.syncServices(ready.services, ready.endpointSlices);
+    const answered = await lab.exec(webClient, ['nslookup', 'httpd']);
+    expect(answered.code).toBe(0);
+    expect(answered.stdout).toContain('Address: 10.96.100.10');
   });
 
   it('S1b: nginx to httpd stays on node-1 (one hop)', async () => {
@@ -157,14 +223,14 @@ describe.skipIf(labTestsOff)('demo cluster lab', () => {
     const fromNode1 = await lab.exec(nginx, connect('192.168.56.240', 80, 1));
     expect(fromNode1.code).toBe(0);
 
-    const cluster = scenarioServiceObjects(demoScenario, (svc) =>
+    const cluster = clusterObjects((svc) =>
       svc.name === 'nginx-ingress-lb' ? { ...svc, externalTrafficPolicy: 'Cluster' } : svc,
     );
     await lab.syncServices(cluster.services, cluster.endpointSlices);
     const fixed = await lab.exec(webClient, connect('192.168.56.240', 80, 1));
     expect(fixed.code).toBe(0);
 
-    const local = scenarioServiceObjects(demoScenario);
+    const local = clusterObjects();
     await lab.syncServices(local.services, local.endpointSlices);
     const again = await lab.exec(webClient, connect('192.168.56.240', 80, 1));
     expect(again.code).not.toBe(0);

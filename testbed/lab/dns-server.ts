@@ -1,8 +1,9 @@
 /**
- * The lab's cluster DNS server, run as its own process inside the lab's DNS namespace (a Node
- * process cannot open sockets in another network namespace). It answers on UDP and TCP port 53,
- * takes its records as JSON lines on stdin (`{"records": {...}}`), prints `ready` once bound,
- * and exits when stdin closes, so it never outlives the lab that started it.
+ * The lab's cluster DNS server, run as its own process inside the CoreDNS pod's network
+ * namespace (a Node process cannot open sockets in another network namespace). It answers on
+ * UDP and TCP port 53 of the pod's address (PODPATH_DNS_ADDRESS, PODPATH_DNS_PORT), takes its
+ * records as JSON lines on stdin (`{"records": {...}}`), prints `ready` once bound, and exits
+ * when stdin closes, so it never outlives the lab that started it.
  */
 import dgram from 'node:dgram';
 import net from 'node:net';
@@ -27,10 +28,11 @@ function respond(msg: Buffer): Buffer | null {
 
 function main(): void {
   const port = Number(process.env.PODPATH_DNS_PORT ?? 53);
+  const address = process.env.PODPATH_DNS_ADDRESS ?? '0.0.0.0';
   const udp = dgram.createSocket('udp4');
   udp.on('message', (msg, rinfo) => {
     const out = respond(msg);
-    if (out) udp.send(out, rinfo.port, rinfo.address);
+    if (out) udp.send(out, rinfo.port, rinfo.address, () => undefined);
   });
   const tcp = net.createServer((socket) => {
     let pending = Buffer.alloc(0);
@@ -55,8 +57,17 @@ function main(): void {
     bound += 1;
     if (bound === 2) process.stdout.write('ready\n');
   };
-  udp.bind(port, '0.0.0.0', ready);
-  tcp.listen(port, '0.0.0.0', ready);
+  // Not being able to bind (the pod's address missing, the port taken) ends the server; later
+  // socket errors (a client gone) do not.
+  const fail = (e: Error) => {
+    if (bound === 2) return;
+    process.stderr.write(`dns-server: cannot listen on ${address}:${port}: ${e.message}\n`);
+    process.exit(1);
+  };
+  udp.on('error', fail);
+  tcp.on('error', fail);
+  udp.bind(port, address, ready);
+  tcp.listen(port, address, ready);
 
   const input = readline.createInterface({ input: process.stdin });
   input.on('line', (line) => {

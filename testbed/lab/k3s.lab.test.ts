@@ -3,6 +3,7 @@
  * trace shows cni0 of the source node, flannel.1 of the target node, the pod; S5 and its fix.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { clusterDnsService } from '../emulator/controllers/seed';
 import { k3sScenario } from '../scenarios/k3s';
 import type { NetworkLab } from './lab';
 import {
@@ -15,7 +16,7 @@ import {
   sandbox,
 } from './lab-test-support';
 import { startLab } from './lab';
-import { scenarioServiceObjects } from './scenario-objects';
+import { endpointSliceObject, scenarioServiceObjects, serviceObject } from './scenario-objects';
 
 const client = { pod: { namespace: 'default', name: 'client' } };
 
@@ -25,8 +26,13 @@ describe.skipIf(labTestsOff)('k3s cluster lab', () => {
   beforeAll(async () => {
     assertRoot();
     lab = await startLab(k3sScenario);
+    // The scenario's Services plus kube-dns with its CoreDNS pod, as the API has them.
     const objects = scenarioServiceObjects(k3sScenario);
-    await lab.syncServices(objects.services, objects.endpointSlices);
+    const dns = clusterDnsService(k3sScenario);
+    await lab.syncServices(
+      [...objects.services, serviceObject(dns)],
+      [...objects.endpointSlices, endpointSliceObject(k3sScenario, dns)],
+    );
   });
 
   afterAll(async () => {
@@ -58,6 +64,15 @@ describe.skipIf(labTestsOff)('k3s cluster lab', () => {
     const byName = await lab.exec(client, connect('web.default.svc.cluster.local', 80, 2));
     expect(byName.code).toBe(0);
     expect(byName.stderr).toContain('(10.43.20.80)');
+    // 10.43.0.10 leads to CoreDNS on the server (10.42.0.2), across the overlay.
+    const lookup = await lab.exec(client, ['nslookup', 'web']);
+    expect(lookup.stdout).toContain('10.43.0.10#53');
+    expect(lookup.stdout).toContain('Address: 10.43.20.80');
+    const sockets = await lab.exec(
+      { pod: { namespace: 'kube-system', name: 'coredns-6799fbcd5-9hqkz' } },
+      ['ss', '-Hlnt'],
+    );
+    expect(sockets.stdout).toContain('10.42.0.2:53');
   });
 
   it('S5: the pod trace stops after 10.42.2.1, the node reaches 192.168.2.10, MASQUERADE fixes it', async () => {
@@ -84,5 +99,35 @@ describe.skipIf(labTestsOff)('k3s cluster lab', () => {
     expect(hopAddresses(fixed.stdout)).toEqual(['10.42.2.1', '192.168.1.1', '192.168.2.10']);
     const ping = await lab.exec(client, ['ping', '-c', '1', '-W', '2', '192.168.2.10']);
     expect(ping.code).toBe(0);
+  });
+});
+
+describe.skipIf(labTestsOff)('a scenario without a CoreDNS pod', () => {
+  let lab: NetworkLab | undefined;
+
+  afterAll(async () => {
+    await lab?.close();
+  });
+
+  it('gets the private DNS namespace behind kube-dns, whose API slice is empty', async () => {
+    assertRoot();
+    const scenario = {
+      ...k3sScenario,
+      pods: k3sScenario.pods.filter((p) => p.labels?.['k8s-app'] !== 'kube-dns'),
+    };
+    lab = await startLab(scenario);
+    const objects = scenarioServiceObjects(scenario);
+    const dns = clusterDnsService(scenario);
+    const emptySlice = endpointSliceObject(scenario, dns);
+    expect(emptySlice.endpoints).toEqual([]);
+    await lab.syncServices(
+      [...objects.services, serviceObject(dns)],
+      [...objects.endpointSlices, emptySlice],
+    );
+    const lookup = await lab.exec(client, ['nslookup', 'web']);
+    expect(lookup.stdout).toContain('10.43.0.10#53');
+    expect(lookup.stdout).toContain('Address: 10.43.20.80');
+    const rules = await lab.exec({ node: 'k3s-agent-2' }, ['iptables', '-t', 'nat', '-S']);
+    expect(rules.stdout).toContain('-j DNAT --to-destination 10.42.0.254:53');
   });
 });

@@ -16,7 +16,15 @@ import { dnsRecords, podResolvConf } from './dns-records';
 import { fixCommands, type LabFix } from './fixes';
 import { newLabPrefix, podVethName } from './names';
 import { PROBE_BINARIES } from './probe-command';
-import { planLab, podPlumbing, POD_SYSCTLS, type LabPlan, type PlannedNode } from './plan';
+import {
+  DNS_PORT,
+  planLab,
+  podPlumbing,
+  POD_SYSCTLS,
+  type LabPlan,
+  type PlannedDnsServer,
+  type PlannedNode,
+} from './plan';
 import { inNetns, netnsExec, run, runOk } from './process';
 import {
   nodeBaseRules,
@@ -55,6 +63,19 @@ export interface LabPod {
 
 const podKey = (namespace: string, name: string) => `${namespace}/${name}`;
 
+/** resolv.conf of a node's host network: the router on its segment, if any. */
+function nodeResolvConf(node: PlannedNode): string {
+  // The router's address (where nothing answers on port 53) keeps lookups inside the lab
+  // instead of the machine's resolver.
+  return `nameserver ${node.resolver ?? '127.0.0.1'}\n`;
+}
+
+/** A running cluster DNS server process and the sync acknowledgements it still owes. */
+interface DnsProcess {
+  child: ChildProcess;
+  acks: (() => void)[];
+}
+
 function writeResolvConf(ns: string, content: string): void {
   const dir = path.join(ETC_NETNS, ns);
   mkdirSync(dir, { recursive: true });
@@ -78,8 +99,8 @@ export class NetworkLab implements Lab {
   private readonly proxy: ProxyOptions;
   private readonly nodeChains = new Map<string, string[]>();
   private readonly stageChains = new Map<string, string[]>();
-  private dns: ChildProcess | null = null;
-  private dnsAcks: (() => void)[] = [];
+  /** Cluster DNS server processes by network namespace. */
+  private readonly dnsProcesses = new Map<string, DnsProcess>();
   private syncing: Promise<void> = Promise.resolve();
   private lastSync: { services: KubeObject[]; slices: KubeObject[] } = { services: [], slices: [] };
   private closing: Promise<void> | null = null;
@@ -97,8 +118,14 @@ export class NetworkLab implements Lab {
         opts.proxy?.captureHostExternalIPs ?? !scenario.defects.hostNetworkExternalIPNotCaptured,
     };
     this.plan = planLab(scenario, prefix, this.hairpin);
-    if (opts.scenarioPods === false) this.plan.pods.length = 0;
-    this.serial = this.plan.pods.length;
+    if (opts.scenarioPods === false) {
+      // CoreDNS pods stay: they are the cluster's DNS, as the nodes are its network.
+      const dnsNs = new Set(this.plan.dns.servers.map((d) => d.ns));
+      const kept = this.plan.pods.filter((p) => dnsNs.has(p.ns));
+      this.plan.pods.splice(0, this.plan.pods.length, ...kept);
+    }
+    // Serials of pods added later continue after the highest planned one.
+    this.serial = Math.max(0, ...this.plan.pods.map((p) => p.serial));
     this.nodes = new Map(this.plan.nodes.map((n) => [n.name, n]));
     this.webRoot = labWebRoot(prefix);
     this.runtime = new LabRuntime(this);
@@ -134,6 +161,7 @@ export class NetworkLab implements Lab {
 
     // Node and pod state the runtime needs.
     for (const pod of plan.pods) {
+      const dnsServer = plan.dns.servers.some((d) => d.ns === pod.ns);
       this.pods.set(podKey(pod.namespace, pod.name), {
         namespace: pod.namespace,
         name: pod.name,
@@ -142,7 +170,8 @@ export class NetworkLab implements Lab {
         ip: pod.ip,
         hostNetwork: false,
         serial: pod.serial,
-        listening: new Set(),
+        // The DNS server answers TCP 53 of a CoreDNS pod; no listener may take that port.
+        listening: new Set(dnsServer ? [DNS_PORT] : []),
       });
     }
     for (const pod of this.scenario.pods.filter((p) => p.hostNetwork)) {
@@ -168,7 +197,10 @@ export class NetworkLab implements Lab {
         runOk(inNetns(n.stageNs, ['iptables-restore', '--noflush']), { input: stageBaseRules() }),
       ),
     ]);
-    await Promise.all([this.startDns(), this.syncServices([], [])]);
+    await Promise.all([
+      ...plan.dns.servers.map((server) => this.startDns(server)),
+      this.syncServices([], []),
+    ]);
 
     const listeners: Promise<void>[] = [];
     for (const pod of plan.pods) {
@@ -188,15 +220,33 @@ export class NetworkLab implements Lab {
 
   private writeResolvConfs(): void {
     const { plan } = this;
-    for (const pod of plan.pods)
-      writeResolvConf(pod.ns, podResolvConf(pod.namespace, plan.dns.clusterIP));
-    // Nodes and outside hosts never use cluster DNS; the router's address (where nothing
-    // answers on port 53) keeps lookups inside the lab instead of the machine's resolver.
-    for (const node of plan.nodes) {
-      writeResolvConf(node.ns, `nameserver ${node.resolver ?? '127.0.0.1'}\n`);
+    for (const pod of plan.pods) {
+      const policy = this.scenario.pods.find(
+        (p) => p.namespace === pod.namespace && p.name === pod.name,
+      )?.dnsPolicy;
+      writeResolvConf(pod.ns, this.podResolv(this.nodeOf(pod.node), pod.namespace, policy));
     }
+    // Nodes and outside hosts never use cluster DNS.
+    for (const node of plan.nodes) writeResolvConf(node.ns, nodeResolvConf(node));
     for (const host of plan.hosts) writeResolvConf(host.ns, 'nameserver 127.0.0.1\n');
-    writeResolvConf(plan.dns.ns, 'nameserver 127.0.0.1\n');
+    for (const server of plan.dns.servers) {
+      if (!server.pod) writeResolvConf(server.ns, 'nameserver 127.0.0.1\n');
+    }
+  }
+
+  /**
+   * resolv.conf of a pod with its own network: cluster DNS, or with dnsPolicy Default the
+   * node's resolver (CoreDNS itself runs so, and must not ask itself).
+   */
+  private podResolv(node: PlannedNode, namespace: string, policy: string | undefined): string {
+    return policy === 'Default'
+      ? nodeResolvConf(node)
+      : podResolvConf(namespace, this.plan.dns.clusterIP);
+  }
+
+  /** The private DNS namespace's server, when the scenario has no CoreDNS pod. */
+  private get privateDns(): PlannedDnsServer | undefined {
+    return this.plan.dns.servers.find((d) => d.pod === null);
   }
 
   private nodeOf(name: string): PlannedNode {
@@ -265,7 +315,7 @@ export class NetworkLab implements Lab {
       );
     }
     const clash = [...this.pods.values()].find((p) => !p.hostNetwork && p.ip === spec.podIP);
-    if (clash || spec.podIP === this.plan.dns.ip || spec.podIP === node.gateway) {
+    if (clash || spec.podIP === this.privateDns?.ip || spec.podIP === node.gateway) {
       throw new Error(`pod ${key}: ${spec.podIP} is already in use in the lab`);
     }
     this.serial += 1;
@@ -293,7 +343,7 @@ export class NetworkLab implements Lab {
       });
       await this.ipBatch(node.ns, plumbing.nodeLines);
       await this.ipBatch(ns, plumbing.podLines);
-      writeResolvConf(ns, podResolvConf(spec.namespace, this.plan.dns.clusterIP));
+      writeResolvConf(ns, this.podResolv(node, spec.namespace, spec.dnsPolicy));
     } catch (e) {
       this.pods.delete(key);
       await run(['ip', 'netns', 'delete', ns]);
@@ -397,23 +447,28 @@ export class NetworkLab implements Lab {
     return child;
   }
 
-  private async startDns(): Promise<void> {
+  /** Starts the DNS server in its namespace, bound to the pod's address on port 53. */
+  private async startDns(server: PlannedDnsServer): Promise<void> {
     const require = createRequire(import.meta.url);
     const loader = require.resolve('tsx');
-    const server = fileURLToPath(new URL('./dns-server.ts', import.meta.url));
+    const script = fileURLToPath(new URL('./dns-server.ts', import.meta.url));
     const child = spawn(
       'nsenter',
       [
-        `--net=/run/netns/${this.plan.dns.ns}`,
+        `--net=/run/netns/${server.ns}`,
         '--',
         process.execPath,
         '--import',
         pathToImport(loader),
-        server,
+        script,
       ],
-      { stdio: ['pipe', 'pipe', 'pipe'] },
+      {
+        stdio: ['pipe', 'pipe', 'pipe'],
+        env: { ...process.env, PODPATH_DNS_ADDRESS: server.ip, PODPATH_DNS_PORT: String(DNS_PORT) },
+      },
     );
-    this.dns = child;
+    const dns: DnsProcess = { child, acks: [] };
+    this.dnsProcesses.set(server.ns, dns);
     this.processes.add(child);
     const errors: string[] = [];
     child.stderr.on('data', (c: Buffer) => errors.push(c.toString()));
@@ -426,33 +481,49 @@ export class NetworkLab implements Lab {
           ready = true;
           resolve();
         } else if (line === 'synced') {
-          this.dnsAcks.shift()?.();
+          dns.acks.shift()?.();
         }
       });
+      // A CoreDNS pod removed by the kubelet takes its server along (its processes are killed).
       child.on('exit', (code) => {
         this.processes.delete(child);
-        for (const ack of this.dnsAcks.splice(0)) ack();
-        if (!ready) reject(new Error(`cluster DNS exited (${code}): ${errors.join('').trim()}`));
+        for (const ack of dns.acks.splice(0)) ack();
+        if (!ready) {
+          reject(
+            new Error(
+              `cluster DNS in ${server.ns} (${server.ip}:${DNS_PORT}) exited (${code}): ${errors.join('').trim()}`,
+            ),
+          );
+        }
       });
     });
   }
 
+  /** Hands every running DNS server the records of these Services and waits for them all. */
   private pushDnsRecords(services: KubeObject[], slices: KubeObject[]): Promise<void> {
-    const child = this.dns;
-    if (!child || child.exitCode !== null) return Promise.resolve();
-    const records = dnsRecords(dnsServices(services, slices));
-    return new Promise((resolve) => {
-      this.dnsAcks.push(resolve);
-      child.stdin?.write(`${JSON.stringify({ records })}\n`);
-    });
+    const line = `${JSON.stringify({ records: dnsRecords(dnsServices(services, slices)) })}\n`;
+    return Promise.all(
+      [...this.dnsProcesses.values()]
+        .filter(({ child }) => child.exitCode === null && child.signalCode === null)
+        .map(
+          (dns) =>
+            new Promise<void>((resolve) => {
+              dns.acks.push(resolve);
+              dns.child.stdin?.write(line);
+            }),
+        ),
+    ).then(() => undefined);
   }
 
-  /** kube-dns of the lab: a Service and EndpointSlice pointing at the lab's DNS namespace. */
-  private dnsObjects(): { service: KubeObject; slice: KubeObject } {
-    const { dns } = this.plan;
+  /**
+   * Only for a scenario without a CoreDNS pod: a kube-dns Service and EndpointSlice pointing
+   * at the lab's private DNS namespace, standing in for the endpoints the API cannot have.
+   */
+  private privateDnsObjects(dns: PlannedDnsServer): { service: KubeObject; slice: KubeObject } {
+    const { clusterIP } = this.plan.dns;
     const ports = [
-      { name: 'dns', port: 53, protocol: 'UDP' },
-      { name: 'dns-tcp', port: 53, protocol: 'TCP' },
+      { name: 'dns', port: DNS_PORT, protocol: 'UDP' },
+      { name: 'dns-tcp', port: DNS_PORT, protocol: 'TCP' },
     ];
     return {
       service: {
@@ -461,8 +532,8 @@ export class NetworkLab implements Lab {
         metadata: { name: 'kube-dns', namespace: 'kube-system' },
         spec: {
           type: 'ClusterIP',
-          clusterIP: dns.clusterIP,
-          ports: ports.map((p) => ({ ...p, targetPort: 53 })),
+          clusterIP,
+          ports: ports.map((p) => ({ ...p, targetPort: DNS_PORT })),
         },
       },
       slice: {
@@ -490,25 +561,7 @@ export class NetworkLab implements Lab {
   private async doSync(services: KubeObject[], slices: KubeObject[]): Promise<void> {
     if (this.closing) return;
     this.lastSync = { services, slices };
-    // The lab's own DNS server stands behind the cluster DNS ClusterIP, whatever the caller's
-    // kube-dns Service selects: the emulator's CoreDNS pods have no DNS server in the lab.
-    const dns = this.dnsObjects();
-    const replaced = new Set(
-      services
-        .filter(
-          (s) =>
-            (s.spec as { clusterIP?: string } | undefined)?.clusterIP === this.plan.dns.clusterIP,
-        )
-        .map((s) => podKey(s.metadata.namespace ?? 'default', s.metadata.name)),
-    );
-    replaced.add('kube-system/kube-dns');
-    const keep = (o: KubeObject, name: string) =>
-      !replaced.has(podKey(o.metadata.namespace ?? 'default', name));
-    const allServices = [...services.filter((s) => keep(s, s.metadata.name)), dns.service];
-    const allSlices = [
-      ...slices.filter((s) => keep(s, s.metadata.labels?.['kubernetes.io/service-name'] ?? '')),
-      dns.slice,
-    ];
+    const { services: allServices, slices: allSlices } = this.withPrivateDns(services, slices);
     const ports = proxyServicePorts(allServices, allSlices);
     await Promise.all([
       ...this.plan.nodes.map(async (node) => {
@@ -533,6 +586,38 @@ export class NetworkLab implements Lab {
       }),
       this.pushDnsRecords(allServices, allSlices),
     ]);
+  }
+
+  /**
+   * The Services and slices the proxy and DNS get. With CoreDNS pods, exactly the caller's:
+   * kube-dns reaches them through its own EndpointSlice. Without (the private DNS namespace),
+   * the lab's kube-dns replaces whatever holds the cluster DNS ClusterIP.
+   */
+  private withPrivateDns(
+    services: KubeObject[],
+    slices: KubeObject[],
+  ): { services: KubeObject[]; slices: KubeObject[] } {
+    const server = this.privateDns;
+    if (!server) return { services, slices };
+    const dns = this.privateDnsObjects(server);
+    const replaced = new Set(
+      services
+        .filter(
+          (s) =>
+            (s.spec as { clusterIP?: string } | undefined)?.clusterIP === this.plan.dns.clusterIP,
+        )
+        .map((s) => podKey(s.metadata.namespace ?? 'default', s.metadata.name)),
+    );
+    replaced.add('kube-system/kube-dns');
+    const keep = (o: KubeObject, name: string) =>
+      !replaced.has(podKey(o.metadata.namespace ?? 'default', name));
+    return {
+      services: [...services.filter((s) => keep(s, s.metadata.name)), dns.service],
+      slices: [
+        ...slices.filter((s) => keep(s, s.metadata.labels?.['kubernetes.io/service-name'] ?? '')),
+        dns.slice,
+      ],
+    };
   }
 
   /** Services and EndpointSlices of the last sync (the recorder replays them). */
@@ -575,7 +660,7 @@ export class NetworkLab implements Lab {
           ...[...this.pods.values()]
             .filter((p) => !p.hostNetwork && p.node === n.name)
             .map((p) => podVethName(p.serial)),
-          ...(n.index === 0 ? ['vdns'] : []),
+          ...(this.privateDns?.node === n.name ? ['vdns'] : []),
         ],
       })),
     });
@@ -593,7 +678,7 @@ export class NetworkLab implements Lab {
 
   close(): Promise<void> {
     this.closing ??= (async () => {
-      this.dns?.stdin?.end();
+      for (const dns of this.dnsProcesses.values()) dns.child.stdin?.end();
       for (const child of this.processes) child.kill('SIGKILL');
       try {
         await destroyLab(this.prefix);

@@ -59,6 +59,58 @@ describe('planLab', () => {
     expect(demo.sysctls.get(demo.hosts[0]!.ns)).toContain('net.ipv4.ip_forward=1');
   });
 
+  it('runs cluster DNS in the CoreDNS pod: its own namespace and address, nothing private', () => {
+    const coredns = demo.pods.find((p) => p.name === 'coredns-7db6d8ff4d-4xk2p')!;
+    expect(coredns).toMatchObject({ node: 'controlplane', ip: '10.244.0.2' });
+    expect(demo.dns).toEqual({
+      clusterIP: '10.96.0.10',
+      servers: [
+        {
+          ns: coredns.ns,
+          ip: '10.244.0.2',
+          node: 'controlplane',
+          pod: { namespace: 'kube-system', name: 'coredns-7db6d8ff4d-4xk2p' },
+        },
+      ],
+      private: false,
+    });
+    // Port 53 (UDP and TCP) is the DNS server's; only the metrics port gets a listener.
+    expect(coredns.listenPorts).toEqual([9153]);
+    expect(demo.namespaces).not.toContain('pp0abc-dns');
+    const all = [demo.switchSetup, ...demo.nodeSetups, ...demo.leafSetups].flatMap((s) => s.ip);
+    expect(all.some((l) => l.includes('vdns') || l.includes('10.244.0.254'))).toBe(false);
+    expect(demo.nodeSetups[0]!.ip).toContain(
+      `link add vp${coredns.serial} mtu 1500 type veth peer name eth0 netns ${coredns.ns}`,
+    );
+    const k3s = planLab(k3sScenario, 'pp0abc-', false);
+    expect(k3s.dns.servers.map((d) => [d.ip, d.node, d.pod?.name])).toEqual([
+      ['10.42.0.2', 'k3s-server', 'coredns-6799fbcd5-9hqkz'],
+    ]);
+  });
+
+  it('falls back to a private DNS namespace when the scenario has no CoreDNS pod', () => {
+    const plan = planLab(
+      {
+        ...demoScenario,
+        pods: demoScenario.pods.filter((p) => p.labels?.['k8s-app'] !== 'kube-dns'),
+      },
+      'pp0abc-',
+      false,
+    );
+    expect(plan.dns).toEqual({
+      clusterIP: '10.96.0.10',
+      servers: [{ ns: 'pp0abc-dns', ip: '10.244.0.254', node: 'controlplane', pod: null }],
+      private: true,
+    });
+    expect(plan.namespaces).toContain('pp0abc-dns');
+    expect(plan.nodeSetups[0]!.ip).toContain(
+      'link add vdns mtu 1500 type veth peer name eth0 netns pp0abc-dns',
+    );
+    expect(plan.leafSetups.find((s) => s.ns === 'pp0abc-dns')?.ip).toContain(
+      'addr add 10.244.0.254/24 dev eth0',
+    );
+  });
+
   it('emulates flannel.1 for vxlan with onlink routes and permanent neighbours', () => {
     const k3s = planLab(k3sScenario, 'pp0abc-', false);
     const agent2 = k3s.nodeSetups[2]!.ip;

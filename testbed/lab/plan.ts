@@ -13,16 +13,22 @@
  *   once; when a rule in nat OUTPUT (the article's S4 fix) has already turned an external IP
  *   into a ClusterIP, the node routes the service CIDR to the stage, which DNATs it to an
  *   endpoint and masquerades it. That is how IPVS-mode clusters make that fix work.
- * - a DNS namespace, a pod on the first node's cni0 that answers for cluster.local.
+ * - cluster DNS: the lab's DNS server runs in the CoreDNS pod's namespace (the scenario pod
+ *   labelled k8s-app=kube-dns), and pods reach it through kube-dns's ClusterIP and the proxy
+ *   rules built from its EndpointSlice, as in a real cluster. A scenario without such a pod gets
+ *   a private DNS namespace on the first node's cni0 instead, which the lab puts behind kube-dns.
  */
 import { addressOf, networkOf, nthAddress, parseCidr } from './cidr';
 import { labNames, podVethName, type LabNames } from './names';
-import type { Scenario, ScenarioNode } from '../scenarios/types';
+import { isClusterDnsPod, type Scenario, type ScenarioNode } from '../scenarios/types';
 
 /** Addresses of the node <-> service stage link (one private link per node). */
 export const STAGE_NODE_ADDRESS = '169.254.20.1';
 export const STAGE_ADDRESS = '169.254.20.2';
 export const STAGE_LINK_PREFIX = 30;
+
+/** The port cluster DNS answers on, UDP and TCP. */
+export const DNS_PORT = 53;
 
 /** Everything one namespace needs after its links exist. */
 export interface NamespaceSetup {
@@ -54,7 +60,31 @@ export interface PlannedPod {
   ns: string;
   node: string;
   ip: string;
+  /** TCP ports a small listener answers on (not the DNS port of a DNS server pod). */
   listenPorts: number[];
+}
+
+/** Where one of the lab's cluster DNS servers runs. */
+export interface PlannedDnsServer {
+  /** The network namespace: a CoreDNS pod's, or the lab's private DNS namespace. */
+  ns: string;
+  /** The address it listens on, port 53 UDP and TCP. */
+  ip: string;
+  node: string;
+  /** The CoreDNS pod it runs in; null for the private namespace. */
+  pod: { namespace: string; name: string } | null;
+}
+
+export interface PlannedDns {
+  /** The kube-dns ClusterIP in every pod's resolv.conf (10.96.0.10, 10.43.0.10). */
+  clusterIP: string;
+  /** One server per CoreDNS pod, or the single private one. */
+  servers: PlannedDnsServer[];
+  /**
+   * True when the scenario has no CoreDNS pod: the server then runs in the private namespace
+   * and the lab itself stands behind kube-dns (the API's kube-dns has no endpoints then).
+   */
+  private: boolean;
 }
 
 export interface PlannedHost {
@@ -71,7 +101,7 @@ export interface LabPlan {
   nodes: PlannedNode[];
   pods: PlannedPod[];
   hosts: PlannedHost[];
-  dns: { ns: string; ip: string; clusterIP: string; node: string };
+  dns: PlannedDns;
   /** Every namespace name of the lab, in creation order. */
   namespaces: string[];
   /** Sysctls per namespace, set before any link exists so new links inherit defaults. */
@@ -80,7 +110,7 @@ export interface LabPlan {
   switchSetup: NamespaceSetup;
   /** Phase 2: node namespaces create cni0, the pod and stage veths, routes. */
   nodeSetups: NamespaceSetup[];
-  /** Phase 3: pods, hosts, stages and DNS configure the ends they received. */
+  /** Phase 3: pods, hosts, stages (and a private DNS namespace) configure their ends. */
   leafSetups: NamespaceSetup[];
 }
 
@@ -190,6 +220,7 @@ export function planLab(scenario: Scenario, prefix: string, hairpin: boolean): L
     if (pod.hostNetwork) continue;
     if (!pod.ip) throw new Error(`pod ${pod.namespace}/${pod.name} has no IP`);
     serial += 1;
+    const dnsPod = isClusterDnsPod(pod);
     pods.push({
       namespace: pod.namespace,
       name: pod.name,
@@ -197,9 +228,14 @@ export function planLab(scenario: Scenario, prefix: string, hairpin: boolean): L
       ns: names.pod(serial),
       node: pod.node,
       ip: pod.ip,
-      listenPorts: (pod.ports ?? [])
-        .filter((p) => (p.protocol ?? 'TCP') === 'TCP')
-        .map((p) => p.containerPort),
+      listenPorts: [
+        ...new Set(
+          (pod.ports ?? [])
+            .filter((p) => (p.protocol ?? 'TCP') === 'TCP')
+            .map((p) => p.containerPort)
+            .filter((port) => !(dnsPod && port === DNS_PORT)),
+        ),
+      ],
     });
   }
 
@@ -211,13 +247,29 @@ export function planLab(scenario: Scenario, prefix: string, hairpin: boolean): L
     listen: host.listen ?? [],
   }));
 
-  const dns = {
-    ns: names.dnsNs,
-    // The top address of the first node's pod CIDR, far from the addresses the emulator hands out.
-    ip: nthAddress(first.podCIDR, 2 ** (32 - parseCidr(first.podCIDR).prefix) - 2),
+  const dnsPods = scenario.pods.filter((p) => !p.hostNetwork && isClusterDnsPod(p));
+  const dns: PlannedDns = {
     clusterIP: clusterDnsIP(scenario),
-    node: first.name,
+    servers: pods
+      .filter((p) => dnsPods.some((d) => d.namespace === p.namespace && d.name === p.name))
+      .map((p) => ({
+        ns: p.ns,
+        ip: p.ip,
+        node: p.node,
+        pod: { namespace: p.namespace, name: p.name },
+      })),
+    private: dnsPods.length === 0,
   };
+  if (dns.private) {
+    dns.servers.push({
+      ns: names.dnsNs,
+      // The top address of the first node's pod CIDR, far from what the emulator hands out.
+      ip: nthAddress(first.podCIDR, 2 ** (32 - parseCidr(first.podCIDR).prefix) - 2),
+      node: first.name,
+      pod: null,
+    });
+  }
+  const privateDns = dns.private ? dns.servers[0] : undefined;
 
   // Phase 1: the switch.
   const sw: string[] = ['link set lo up'];
@@ -300,9 +352,9 @@ export function planLab(scenario: Scenario, prefix: string, hairpin: boolean): L
       lines.push(...plumbing.nodeLines);
       leafSetups.push({ ns: pod.ns, ip: plumbing.podLines });
     }
-    if (i === 0) {
+    if (i === 0 && privateDns) {
       lines.push(
-        `link add vdns mtu ${podMtu(scenario)} type veth peer name eth0 netns ${dns.ns}`,
+        `link add vdns mtu ${podMtu(scenario)} type veth peer name eth0 netns ${privateDns.ns}`,
         'link set vdns master cni0',
         'link set vdns up',
       );
@@ -322,15 +374,17 @@ export function planLab(scenario: Scenario, prefix: string, hairpin: boolean): L
     return { ns: planned.ns, ip: lines };
   });
 
-  leafSetups.push({
-    ns: dns.ns,
-    ip: [
-      'link set lo up',
-      `link set eth0 mtu ${podMtu(scenario)} up`,
-      `addr add ${dns.ip}/${parseCidr(first.podCIDR).prefix} dev eth0`,
-      `route add default via ${first.gateway} dev eth0`,
-    ],
-  });
+  if (privateDns) {
+    leafSetups.push({
+      ns: privateDns.ns,
+      ip: [
+        'link set lo up',
+        `link set eth0 mtu ${podMtu(scenario)} up`,
+        `addr add ${privateDns.ip}/${parseCidr(first.podCIDR).prefix} dev eth0`,
+        `route add default via ${first.gateway} dev eth0`,
+      ],
+    });
+  }
 
   scenario.hosts.forEach((host, i) => {
     const lines = ['link set lo up'];
@@ -364,7 +418,7 @@ export function planLab(scenario: Scenario, prefix: string, hairpin: boolean): L
     ]);
   }
   for (const pod of pods) sysctls.set(pod.ns, POD_SYSCTLS);
-  sysctls.set(dns.ns, POD_SYSCTLS);
+  if (privateDns) sysctls.set(privateDns.ns, POD_SYSCTLS);
   for (const host of hosts) {
     sysctls.set(host.ns, [
       ...COMMON_SYSCTLS,
@@ -376,7 +430,7 @@ export function planLab(scenario: Scenario, prefix: string, hairpin: boolean): L
     names.switchNs,
     ...nodes.flatMap((n) => [n.ns, n.stageNs]),
     ...hosts.map((h) => h.ns),
-    names.dnsNs,
+    ...(privateDns ? [privateDns.ns] : []),
     ...pods.map((p) => p.ns),
   ];
 

@@ -54,6 +54,19 @@ export function chainName(prefix: string, ...parts: string[]): string {
   return `${prefix}${base32(digest).slice(0, 16)}`;
 }
 
+/**
+ * The chain of a service port (KUBE-SVC/EXT/SVL) or, with an endpoint `ip:port`, of one of its
+ * endpoints (KUBE-SEP), named as kube-proxy does: the hash covers the service port name and
+ * the protocol in lower case, so kube-dns:dns over UDP is KUBE-SVC-TCOU7JCQXEZGVUNU here too.
+ */
+export function portChainName(
+  prefix: string,
+  port: Pick<ProxyServicePort, 'id' | 'protocol'>,
+  endpoint?: string,
+): string {
+  return chainName(prefix, port.id, port.protocol.toLowerCase(), ...(endpoint ? [endpoint] : []));
+}
+
 function quote(comment: string): string {
   return `"${comment.replace(/"/g, "'")}"`;
 }
@@ -119,7 +132,7 @@ function balance(
   chains: Set<string>,
 ): void {
   endpoints.forEach((ep, i) => {
-    const sep = chainName('KUBE-SEP-', port.id, port.protocol, `${ep.ip}:${ep.port}`);
+    const sep = portChainName('KUBE-SEP-', port, `${ep.ip}:${ep.port}`);
     chains.add(sep);
     const remaining = endpoints.length - i;
     const stat =
@@ -133,7 +146,7 @@ function balance(
       );
     }
     rules.push(
-      `-A ${sep} ${port.protocol === 'TCP' ? '-p tcp -m tcp' : '-p udp -m udp'} -m comment --comment ${quote(port.id)} -j DNAT --to-destination ${ep.ip}:${ep.port}`,
+      `-A ${sep} ${proto(port)} -m comment --comment ${quote(port.id)} -j DNAT --to-destination ${ep.ip}:${ep.port}`,
     );
   });
 }
@@ -191,9 +204,9 @@ export function nodeProxyRules(input: {
   const chains = new Set<string>();
 
   for (const port of ports) {
-    const svc = chainName('KUBE-SVC-', port.id, port.protocol);
-    const ext = chainName('KUBE-EXT-', port.id, port.protocol);
-    const svl = chainName('KUBE-SVL-', port.id, port.protocol);
+    const svc = portChainName('KUBE-SVC-', port);
+    const ext = portChainName('KUBE-EXT-', port);
+    const svl = portChainName('KUBE-SVL-', port);
     const p = proto(port);
     const has = port.endpoints.length > 0;
     const local = port.endpoints.filter((e) => e.nodeName === nodeName);
@@ -305,7 +318,7 @@ export function stageProxyRules(input: {
       );
       continue;
     }
-    const svc = chainName('KUBE-SVC-', port.id, port.protocol);
+    const svc = portChainName('KUBE-SVC-', port);
     chains.add(svc);
     services.push(
       `-A KUBE-SERVICES -d ${port.clusterIP}/32 ${p} --dport ${port.port} -m comment --comment ${quote(`${port.id} cluster IP`)} -j ${svc}`,

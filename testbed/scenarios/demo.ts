@@ -1,4 +1,4 @@
-import type { Scenario, ScenarioPod } from './types';
+import type { Scenario, ScenarioContainerPort, ScenarioPod } from './types';
 
 const nodes = [
   { name: 'controlplane', octet: 10, index: 0, role: 'control-plane' as const },
@@ -16,6 +16,13 @@ const flannelPods: ScenarioPod[] = nodes.map((n, i) => ({
   image: 'docker.io/flannel/flannel:v0.25.1',
   owner: { kind: 'DaemonSet', name: 'kube-flannel-ds' },
 }));
+
+/** CoreDNS's container ports, as in kubeadm's and k3s's manifests. */
+export const corednsPorts: ScenarioContainerPort[] = [
+  { containerPort: 53, name: 'dns', protocol: 'UDP' },
+  { containerPort: 53, name: 'dns-tcp', protocol: 'TCP' },
+  { containerPort: 9153, name: 'metrics', protocol: 'TCP' },
+];
 
 /**
  * Cluster `demo` of shared/scenarios.md: flannel host-gw on one L2 segment, a router `gw`
@@ -131,6 +138,23 @@ export const demoScenario: Scenario = {
       command: ['sleep', '3600000'],
     },
     ...flannelPods,
+    // kubeadm's CoreDNS (one replica, picked), behind the kube-dns Service the emulator seeds.
+    // The lab runs its cluster DNS server in this pod's network namespace.
+    {
+      namespace: 'kube-system',
+      name: 'coredns-7db6d8ff4d-4xk2p',
+      node: 'controlplane',
+      ip: '10.244.0.2',
+      labels: { 'k8s-app': 'kube-dns', 'pod-template-hash': '7db6d8ff4d' },
+      image: 'registry.k8s.io/coredns/coredns:v1.11.1',
+      ports: corednsPorts,
+      owner: { kind: 'ReplicaSet', name: 'coredns-7db6d8ff4d' },
+      dnsPolicy: 'Default',
+      tolerations: [
+        { key: 'CriticalAddonsOnly', operator: 'Exists' },
+        { key: 'node-role.kubernetes.io/control-plane', effect: 'NoSchedule' },
+      ],
+    },
   ],
   services: [
     {

@@ -1,3 +1,4 @@
+import { corednsPorts } from './demo';
 import type { Scenario } from './types';
 
 const nodes = [
@@ -66,6 +67,24 @@ export const k3sScenario: Scenario = {
       labels: { app: 'client' },
       image: 'busybox',
       command: ['sleep', '3600000'],
+    },
+    // k3s's bundled CoreDNS (replica set hash and pod suffix picked), behind kube-dns. The lab
+    // runs its cluster DNS server in this pod's network namespace.
+    {
+      namespace: 'kube-system',
+      name: 'coredns-6799fbcd5-9hqkz',
+      node: 'k3s-server',
+      ip: '10.42.0.2',
+      labels: { 'k8s-app': 'kube-dns', 'pod-template-hash': '6799fbcd5' },
+      image: 'rancher/mirrored-coredns-coredns:1.10.1',
+      ports: corednsPorts,
+      owner: { kind: 'ReplicaSet', name: 'coredns-6799fbcd5' },
+      dnsPolicy: 'Default',
+      tolerations: [
+        { key: 'CriticalAddonsOnly', operator: 'Exists' },
+        { key: 'node-role.kubernetes.io/control-plane', operator: 'Exists', effect: 'NoSchedule' },
+        { key: 'node-role.kubernetes.io/master', operator: 'Exists', effect: 'NoSchedule' },
+      ],
     },
   ],
   services: [

@@ -55,6 +55,14 @@ export interface ScenarioContainerPort {
   protocol?: 'TCP' | 'UDP';
 }
 
+/** A pod toleration as the API writes it (operator defaults to Equal). */
+export interface ScenarioToleration {
+  key?: string;
+  operator?: 'Exists' | 'Equal';
+  value?: string;
+  effect?: 'NoSchedule' | 'NoExecute' | 'PreferNoSchedule';
+}
+
 export interface ScenarioPod {
   namespace: string;
   name: string;
@@ -70,6 +78,12 @@ export interface ScenarioPod {
   /** Owner for display (Deployment/ReplicaSet/DaemonSet name); emulator writes ownerReferences. */
   owner?: { kind: 'ReplicaSet' | 'DaemonSet'; name: string };
   dnsPolicy?: 'ClusterFirst' | 'ClusterFirstWithHostNet' | 'Default';
+  /**
+   * Tolerations of the pod's template. Scenario pods are placed on their node directly, so
+   * these are not what lets them run there; they are what the real workload carries (CoreDNS
+   * tolerates the control plane's NoSchedule taint), for the API to show.
+   */
+  tolerations?: ScenarioToleration[];
 }
 
 export interface ScenarioServicePort {
@@ -138,4 +152,15 @@ export interface Scenario {
   networkPolicies: ScenarioNetworkPolicy[];
   daemonSets: ScenarioDaemonSet[];
   defects: ScenarioDefects;
+}
+
+/** The label CoreDNS pods carry and the kube-dns Service selects, in kubeadm and k3s alike. */
+export const CLUSTER_DNS_LABEL = { key: 'k8s-app', value: 'kube-dns' } as const;
+
+/** A pod of the cluster's DNS: a kube-system pod labelled k8s-app=kube-dns (CoreDNS). */
+export function isClusterDnsPod(pod: ScenarioPod): boolean {
+  return (
+    pod.namespace === 'kube-system' &&
+    pod.labels?.[CLUSTER_DNS_LABEL.key] === CLUSTER_DNS_LABEL.value
+  );
 }

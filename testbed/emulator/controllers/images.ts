@@ -100,6 +100,8 @@ const catalog: Record<string, ImageConfig> = {
     server: true,
   },
   'registry.k8s.io/coredns/coredns': { entrypoint: ['/coredns'], cmd: [], server: true },
+  // k3s's mirror of the same image.
+  'docker.io/rancher/mirrored-coredns-coredns': { entrypoint: ['/coredns'], cmd: [], server: true },
 };
 
 /** The image config, or an empty one (no entrypoint, no cmd) for an unknown image. */

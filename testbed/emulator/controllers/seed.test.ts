@@ -87,6 +87,12 @@ describe('seeding the demo scenario', () => {
     expect(spec(dns)).toMatchObject({
       clusterIP: '10.96.0.10',
       selector: { 'k8s-app': 'kube-dns' },
+      // kubeadm's port names, which kube-proxy's chains and the EndpointSlice ports carry.
+      ports: [
+        { name: 'dns', port: 53, protocol: 'UDP', targetPort: 53 },
+        { name: 'dns-tcp', port: 53, protocol: 'TCP', targetPort: 53 },
+        { name: 'metrics', port: 9153, protocol: 'TCP', targetPort: 9153 },
+      ],
     });
     expect(spec(store.get('services', 'default', 'kubernetes'))).toMatchObject({
       clusterIP: '10.96.0.1',
@@ -148,6 +154,103 @@ describe('seeding the demo scenario', () => {
     });
     expect(flannelPod.spec.hostNetwork).toBe(true);
     expect(flannelPod.spec.containers[0]?.args).toEqual(['--kube-subnet-mgr', '--iface=eth1']);
+  });
+
+  it('writes CoreDNS as kubeadm deploys it: Deployment, ReplicaSet and a pod kube-dns selects', () => {
+    const store = seeded();
+    const deploy = store.get('deployments.apps', 'kube-system', 'coredns') as KubeObject;
+    const rs = store.get('replicasets.apps', 'kube-system', 'coredns-7db6d8ff4d') as KubeObject;
+    const pod = store.get('pods', 'kube-system', 'coredns-7db6d8ff4d-4xk2p') as Pod;
+    expect(deploy.metadata.labels).toEqual({ 'k8s-app': 'kube-dns' });
+    expect(spec(deploy)).toMatchObject({
+      replicas: 1,
+      selector: { matchLabels: { 'k8s-app': 'kube-dns' } },
+      strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: '25%', maxUnavailable: 1 } },
+    });
+    const template = (spec(deploy).template as { spec: Json }).spec;
+    expect(template).toMatchObject({
+      dnsPolicy: 'Default',
+      priorityClassName: 'system-cluster-critical',
+      serviceAccountName: 'coredns',
+      nodeSelector: { 'kubernetes.io/os': 'linux' },
+      tolerations: [
+        { key: 'CriticalAddonsOnly', operator: 'Exists' },
+        { key: 'node-role.kubernetes.io/control-plane', effect: 'NoSchedule' },
+      ],
+      volumes: [
+        {
+          name: 'config-volume',
+          configMap: { name: 'coredns', items: [{ key: 'Corefile', path: 'Corefile' }] },
+        },
+      ],
+    });
+    expect((template.containers as Json[])[0]).toMatchObject({
+      name: 'coredns',
+      image: 'registry.k8s.io/coredns/coredns:v1.11.1',
+      args: ['-conf', '/etc/coredns/Corefile'],
+      ports: [
+        { containerPort: 53, name: 'dns', protocol: 'UDP' },
+        { containerPort: 53, name: 'dns-tcp', protocol: 'TCP' },
+        { containerPort: 9153, name: 'metrics', protocol: 'TCP' },
+      ],
+      volumeMounts: [{ name: 'config-volume', mountPath: '/etc/coredns', readOnly: true }],
+    });
+    expect(rs.metadata.ownerReferences?.[0]).toMatchObject({
+      kind: 'Deployment',
+      name: 'coredns',
+      uid: deploy.metadata.uid,
+    });
+    expect(spec(rs).selector).toEqual({
+      matchLabels: { 'k8s-app': 'kube-dns', 'pod-template-hash': '7db6d8ff4d' },
+    });
+
+    expect(pod.metadata.labels).toEqual({
+      'k8s-app': 'kube-dns',
+      'pod-template-hash': '7db6d8ff4d',
+    });
+    expect(pod.metadata.ownerReferences?.[0]).toMatchObject({
+      kind: 'ReplicaSet',
+      name: 'coredns-7db6d8ff4d',
+      uid: rs.metadata.uid,
+    });
+    // Placed on the tainted control plane, whose NoSchedule taint CoreDNS tolerates.
+    expect(pod.spec).toMatchObject({
+      nodeName: 'controlplane',
+      dnsPolicy: 'Default',
+      priority: 2000000000,
+      priorityClassName: 'system-cluster-critical',
+      serviceAccountName: 'coredns',
+    });
+    expect(pod.spec.tolerations).toEqual([
+      { key: 'CriticalAddonsOnly', operator: 'Exists' },
+      { key: 'node-role.kubernetes.io/control-plane', effect: 'NoSchedule' },
+      {
+        key: 'node.kubernetes.io/not-ready',
+        operator: 'Exists',
+        effect: 'NoExecute',
+        tolerationSeconds: 300,
+      },
+      {
+        key: 'node.kubernetes.io/unreachable',
+        operator: 'Exists',
+        effect: 'NoExecute',
+        tolerationSeconds: 300,
+      },
+    ]);
+    const container = pod.spec.containers[0] as unknown as Json;
+    expect(container).toMatchObject({ name: 'coredns', args: ['-conf', '/etc/coredns/Corefile'] });
+    expect((container.volumeMounts as Json[]).map((m) => m.mountPath)).toEqual([
+      '/etc/coredns',
+      '/var/run/secrets/kubernetes.io/serviceaccount',
+    ]);
+    expect(pod.status?.qosClass).toBe('Burstable');
+    // The other Deployments keep the plain kubectl create deployment shape.
+    const demo = store.get('pods', 'default', 'k8s-go-demo-deploy-66cdbcd8d9-fxrql') as Pod;
+    expect(demo.spec).toMatchObject({ dnsPolicy: 'ClusterFirst', priority: 0 });
+    expect(demo.spec.tolerations?.map((t) => t.key)).toEqual([
+      'node.kubernetes.io/not-ready',
+      'node.kubernetes.io/unreachable',
+    ]);
   });
 
   it('writes the pods bound to their nodes and Pending, with no trace of their fixed IPs', () => {
@@ -239,6 +342,26 @@ describe('seeding the k3s scenario', () => {
     expect(coredns.NodeHosts).toContain('192.168.1.12 k3s-agent-1');
     expect(status(server).nodeInfo).toMatchObject({ kubeletVersion: 'v1.30.2+k3s1' });
   });
+
+  it('writes k3s CoreDNS on the server with the NodeHosts file and the master toleration', () => {
+    const store = seeded(k3sScenario);
+    const pod = store.get('pods', 'kube-system', 'coredns-6799fbcd5-9hqkz') as Pod;
+    expect(pod.spec.nodeName).toBe('k3s-server');
+    expect(pod.spec.containers[0]).toMatchObject({
+      name: 'coredns',
+      image: 'rancher/mirrored-coredns-coredns:1.10.1',
+    });
+    expect(pod.spec.tolerations?.map((t) => t.key)).toContain('node-role.kubernetes.io/master');
+    const volumes = pod.spec.volumes as { name: string; configMap?: Json }[];
+    expect(volumes.find((v) => v.name === 'config-volume')?.configMap).toMatchObject({
+      name: 'coredns',
+      items: [
+        { key: 'Corefile', path: 'Corefile' },
+        { key: 'NodeHosts', path: 'NodeHosts' },
+      ],
+    });
+    expect(store.get('deployments.apps', 'kube-system', 'coredns')).toBeDefined();
+  });
 });
 
 describe('a seeded cluster with its controllers', () => {
@@ -274,6 +397,31 @@ describe('a seeded cluster with its controllers', () => {
     const demo = of('k8s-go-demo-svc')?.endpoints as { addresses: string[] }[];
     expect(demo.map((e) => e.addresses[0]).sort()).toEqual(['10.244.1.4', '10.244.2.4']);
     expect(of('k8s-go-demo-svc')?.ports).toEqual([{ name: 'http', port: 38001, protocol: 'TCP' }]);
+    // kube-dns has its CoreDNS pod behind it, as in any real cluster.
+    const dns = store
+      .list('endpointslices.discovery.k8s.io', 'kube-system')
+      .filter((s) => s.metadata.labels?.['kubernetes.io/service-name'] === 'kube-dns');
+    expect(dns).toHaveLength(1);
+    expect(dns[0]?.endpoints).toEqual([
+      expect.objectContaining({
+        addresses: ['10.244.0.2'],
+        conditions: expect.objectContaining({ ready: true }),
+        nodeName: 'controlplane',
+        targetRef: expect.objectContaining({ kind: 'Pod', name: 'coredns-7db6d8ff4d-4xk2p' }),
+      }),
+    ]);
+    expect(
+      (dns[0]?.ports as { name: string }[]).sort((a, b) => a.name.localeCompare(b.name)),
+    ).toEqual([
+      { name: 'dns', port: 53, protocol: 'UDP' },
+      { name: 'dns-tcp', port: 53, protocol: 'TCP' },
+      { name: 'metrics', port: 9153, protocol: 'TCP' },
+    ]);
+    await waitFor(
+      () => status(store.get('deployments.apps', 'kube-system', 'coredns')).readyReplicas === 1,
+      2000,
+      'coredns ready',
+    );
     await waitFor(
       () =>
         status(store.get('deployments.apps', 'default', 'k8s-go-demo-deploy')).readyReplicas === 2,

@@ -4,7 +4,13 @@
  * their node and Pending; the kubelet controller starts them like any other pod.
  */
 import { createHash } from 'node:crypto';
-import type { Scenario, ScenarioPod, ScenarioService } from '../../scenarios/types';
+import {
+  CLUSTER_DNS_LABEL,
+  isClusterDnsPod,
+  type Scenario,
+  type ScenarioPod,
+  type ScenarioService,
+} from '../../scenarios/types';
 import type { KubeObject, ObjectStore } from '../store';
 import { intToIp, parseCidr } from './ip-allocator';
 import { RESOURCES, podKey, randomSuffix } from './kube';
@@ -79,6 +85,25 @@ function vtepMAC(node: string): string {
 /** The n-th address of the service network (1: kubernetes, 10: kube-dns). */
 function serviceNetworkAddress(scenario: Scenario, n: number): string {
   return intToIp(parseCidr(scenario.serviceNetwork).base + n);
+}
+
+/**
+ * The cluster DNS Service as kubeadm and k3s install it: kube-system/kube-dns on the 10th
+ * address of the service network, selecting the CoreDNS pods, with kubeadm's port names.
+ */
+export function clusterDnsService(scenario: Scenario): ScenarioService {
+  return {
+    namespace: 'kube-system',
+    name: 'kube-dns',
+    type: 'ClusterIP',
+    clusterIP: serviceNetworkAddress(scenario, 10),
+    ports: [
+      { name: 'dns', port: 53, targetPort: 53, protocol: 'UDP' },
+      { name: 'dns-tcp', port: 53, targetPort: 53, protocol: 'TCP' },
+      { name: 'metrics', port: 9153, targetPort: 9153, protocol: 'TCP' },
+    ],
+    selector: { [CLUSTER_DNS_LABEL.key]: CLUSTER_DNS_LABEL.value },
+  };
 }
 
 function namespaceObject(name: string): KubeObject {
@@ -350,10 +375,26 @@ interface WorkloadTemplate {
   args?: string[];
   resources?: Record<string, unknown>;
   securityContext?: Record<string, unknown>;
+  livenessProbe?: Record<string, unknown>;
+  readinessProbe?: Record<string, unknown>;
+  /** Volumes and the container's mounts of them, besides the service account token. */
+  volumes?: Record<string, unknown>[];
+  volumeMounts?: Record<string, unknown>[];
+  nodeSelector?: Record<string, string>;
+  affinity?: Record<string, unknown>;
+  /** DaemonSet pods only: ReplicaSet pods carry the scenario pod's own tolerations. */
   tolerations?: Record<string, unknown>[];
   serviceAccountName?: string;
   priorityClassName?: string;
+  /** A Deployment's rollingUpdate, when its manifest sets one. */
+  rollingUpdate?: Record<string, unknown>;
 }
+
+/** The priority the built-in PriorityClasses give (0 without one). */
+const PRIORITIES: Record<string, number> = {
+  'system-node-critical': 2000001000,
+  'system-cluster-critical': 2000000000,
+};
 
 function flannelTemplate(scenario: Scenario): WorkloadTemplate {
   return {
@@ -366,6 +407,98 @@ function flannelTemplate(scenario: Scenario): WorkloadTemplate {
     tolerations: [{ effect: 'NoSchedule', operator: 'Exists' }],
     serviceAccountName: 'flannel',
     priorityClassName: 'system-node-critical',
+  };
+}
+
+/**
+ * CoreDNS as kubeadm's addon manifest (v1.30) deploys it, or k3s's coredns.yaml: `-conf` on
+ * the coredns ConfigMap, health and ready probes, a locked-down container, system priority.
+ */
+function corednsTemplate(scenario: Scenario): WorkloadTemplate {
+  const k3s = isK3s(scenario);
+  const probe = (path: string, port: number) => ({
+    httpGet: { path, port, scheme: 'HTTP' },
+    periodSeconds: 10,
+    successThreshold: 1,
+  });
+  return {
+    containerName: 'coredns',
+    args: ['-conf', '/etc/coredns/Corefile'],
+    resources: { limits: { memory: '170Mi' }, requests: { cpu: '100m', memory: '70Mi' } },
+    securityContext: {
+      allowPrivilegeEscalation: false,
+      capabilities: { add: ['NET_BIND_SERVICE'], drop: ['ALL'] },
+      readOnlyRootFilesystem: true,
+    },
+    livenessProbe: {
+      ...probe('/health', 8080),
+      initialDelaySeconds: 60,
+      timeoutSeconds: k3s ? 1 : 5,
+      failureThreshold: k3s ? 3 : 5,
+    },
+    readinessProbe: {
+      ...probe('/ready', 8181),
+      ...(k3s ? { periodSeconds: 2 } : {}),
+      timeoutSeconds: 1,
+      failureThreshold: 3,
+    },
+    volumes: [
+      {
+        name: 'config-volume',
+        configMap: {
+          name: 'coredns',
+          items: [
+            { key: 'Corefile', path: 'Corefile' },
+            ...(k3s ? [{ key: 'NodeHosts', path: 'NodeHosts' }] : []),
+          ],
+          defaultMode: 420,
+        },
+      },
+      ...(k3s
+        ? [
+            {
+              name: 'custom-config-volume',
+              configMap: { name: 'coredns-custom', optional: true, defaultMode: 420 },
+            },
+          ]
+        : []),
+    ],
+    volumeMounts: [
+      { name: 'config-volume', mountPath: '/etc/coredns', readOnly: true },
+      ...(k3s
+        ? [{ name: 'custom-config-volume', mountPath: '/etc/coredns/custom', readOnly: true }]
+        : []),
+    ],
+    nodeSelector: { 'kubernetes.io/os': 'linux' },
+    // kubeadm spreads its replicas over nodes (k3s's topology spread constraints are left out).
+    ...(k3s
+      ? {}
+      : {
+          affinity: {
+            podAntiAffinity: {
+              preferredDuringSchedulingIgnoredDuringExecution: [
+                {
+                  weight: 100,
+                  podAffinityTerm: {
+                    labelSelector: {
+                      matchExpressions: [
+                        {
+                          key: CLUSTER_DNS_LABEL.key,
+                          operator: 'In',
+                          values: [CLUSTER_DNS_LABEL.value],
+                        },
+                      ],
+                    },
+                    topologyKey: 'kubernetes.io/hostname',
+                  },
+                },
+              ],
+            },
+          },
+        }),
+    serviceAccountName: 'coredns',
+    priorityClassName: 'system-cluster-critical',
+    rollingUpdate: { maxSurge: '25%', maxUnavailable: 1 },
   };
 }
 
@@ -387,27 +520,36 @@ function containerSpec(
   }
   c.resources = tpl?.resources ? structuredClone(tpl.resources) : {};
   if (tpl?.securityContext) c.securityContext = structuredClone(tpl.securityContext);
+  if (tpl?.livenessProbe) c.livenessProbe = structuredClone(tpl.livenessProbe);
+  if (tpl?.readinessProbe) c.readinessProbe = structuredClone(tpl.readinessProbe);
+  if (tpl?.volumeMounts) c.volumeMounts = structuredClone(tpl.volumeMounts);
   c.terminationMessagePath = '/dev/termination-log';
   c.terminationMessagePolicy = 'File';
   c.imagePullPolicy = imagePullPolicy(pod.image);
   return c;
 }
 
-function defaultTolerations(): Record<string, unknown>[] {
-  return [
-    {
-      key: 'node.kubernetes.io/not-ready',
-      operator: 'Exists',
-      effect: 'NoExecute',
-      tolerationSeconds: 300,
-    },
-    {
-      key: 'node.kubernetes.io/unreachable',
-      operator: 'Exists',
-      effect: 'NoExecute',
-      tolerationSeconds: 300,
-    },
-  ];
+/** The scenario pod's tolerations as the API writes them. */
+function scenarioTolerations(pod: ScenarioPod): Record<string, unknown>[] {
+  return (pod.tolerations ?? []).map((t) => ({ ...t }));
+}
+
+/**
+ * A pod's tolerations after the DefaultTolerationSeconds admission plugin: not-ready and
+ * unreachable for 300 s, unless the pod already tolerates them.
+ */
+function withDefaultTolerations(own: Record<string, unknown>[]): Record<string, unknown>[] {
+  const out = [...own];
+  for (const key of ['node.kubernetes.io/not-ready', 'node.kubernetes.io/unreachable']) {
+    const covered = own.some(
+      (t) =>
+        (t.key === key || (t.key === undefined && t.operator === 'Exists')) &&
+        (t.effect === undefined || t.effect === 'NoExecute'),
+    );
+    if (!covered)
+      out.push({ key, operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 300 });
+  }
+  return out;
 }
 
 function daemonSetTolerations(extra: Record<string, unknown>[]): Record<string, unknown>[] {
@@ -535,26 +677,12 @@ export function seedScenario(store: ObjectStore, scenario: Scenario, opts: SeedO
     });
   }
   const dnsLabels: Record<string, string> = {
-    'k8s-app': 'kube-dns',
+    [CLUSTER_DNS_LABEL.key]: CLUSTER_DNS_LABEL.value,
     'kubernetes.io/cluster-service': 'true',
     'kubernetes.io/name': 'CoreDNS',
   };
-  const dns = serviceObject(
-    {
-      namespace: 'kube-system',
-      name: 'kube-dns',
-      type: 'ClusterIP',
-      clusterIP: serviceNetworkAddress(scenario, 10),
-      ports: [
-        { name: 'dns', port: 53, targetPort: 53, protocol: 'UDP' },
-        { name: 'dns-tcp', port: 53, targetPort: 53, protocol: 'TCP' },
-        { name: 'metrics', port: 9153, targetPort: 9153, protocol: 'TCP' },
-      ],
-      selector: { 'k8s-app': 'kube-dns' },
-    },
-    nodePorts,
-    dnsLabels,
-  );
+  // Its endpoints are the scenario's CoreDNS pod(s), which the EndpointSlice controller finds.
+  const dns = serviceObject(clusterDnsService(scenario), nodePorts, dnsLabels);
   dns.metadata.annotations = { 'prometheus.io/port': '9153', 'prometheus.io/scrape': 'true' };
   store.create(RESOURCES.services, dns);
 
@@ -650,20 +778,31 @@ export function seedScenario(store: ObjectStore, scenario: Scenario, opts: SeedO
     const deployName = dash > 0 ? rsName.slice(0, dash) : rsName;
     const labels = { ...(first.labels ?? {}) };
     delete labels['pod-template-hash'];
-    const containerName = imageBaseName(first.image);
-    const podTemplateSpec = (withHash: boolean) => ({
-      metadata: {
-        labels: withHash && hash ? { ...labels, 'pod-template-hash': hash } : { ...labels },
-      },
-      spec: {
-        containers: [containerSpec(first, undefined, containerName)],
-        dnsPolicy: 'ClusterFirst',
-        restartPolicy: 'Always',
-        schedulerName: 'default-scheduler',
-        securityContext: {},
-        terminationGracePeriodSeconds: 30,
-      },
-    });
+    const tpl = isClusterDnsPod(first) ? corednsTemplate(scenario) : undefined;
+    if (tpl) templates.set(`ReplicaSet/${key}`, tpl);
+    const containerName = tpl?.containerName ?? imageBaseName(first.image);
+    const podTemplateSpec = (withHash: boolean) => {
+      const spec: Record<string, unknown> = {
+        containers: [containerSpec(first, tpl, containerName)],
+        dnsPolicy: first.dnsPolicy ?? 'ClusterFirst',
+      };
+      if (tpl?.affinity) spec.affinity = structuredClone(tpl.affinity);
+      if (tpl?.nodeSelector) spec.nodeSelector = { ...tpl.nodeSelector };
+      if (tpl?.priorityClassName) spec.priorityClassName = tpl.priorityClassName;
+      spec.restartPolicy = 'Always';
+      spec.schedulerName = 'default-scheduler';
+      spec.securityContext = {};
+      if (tpl?.serviceAccountName) spec.serviceAccountName = tpl.serviceAccountName;
+      spec.terminationGracePeriodSeconds = 30;
+      if (first.tolerations?.length) spec.tolerations = scenarioTolerations(first);
+      if (tpl?.volumes) spec.volumes = structuredClone(tpl.volumes);
+      return {
+        metadata: {
+          labels: withHash && hash ? { ...labels, 'pod-template-hash': hash } : { ...labels },
+        },
+        spec,
+      };
+    };
     const deploy = store.create(RESOURCES.deployments, {
       apiVersion: 'apps/v1',
       kind: 'Deployment',
@@ -680,7 +819,9 @@ export function seedScenario(store: ObjectStore, scenario: Scenario, opts: SeedO
         selector: { matchLabels: { ...labels } },
         strategy: {
           type: 'RollingUpdate',
-          rollingUpdate: { maxSurge: '25%', maxUnavailable: '25%' },
+          rollingUpdate: tpl?.rollingUpdate
+            ? { ...tpl.rollingUpdate }
+            : { maxSurge: '25%', maxUnavailable: '25%' },
         },
         template: podTemplateSpec(false),
       },
@@ -725,7 +866,8 @@ function podObject(
 ): KubeObject {
   const ownerKey = pod.owner ? `${pod.owner.kind}/${pod.namespace}/${pod.owner.name}` : '';
   const owner = owners.get(ownerKey);
-  const tpl = pod.owner?.kind === 'DaemonSet' ? templates.get(ownerKey) : undefined;
+  const tpl = templates.get(ownerKey);
+  const daemon = pod.owner?.kind === 'DaemonSet';
   // kubectl create deployment names the container after the image, kubectl run after the pod;
   // vendor images (ingress-nginx's controller) come from manifests that name it after the image.
   const vendored = parseImage(pod.image).domain !== 'docker.io';
@@ -735,22 +877,24 @@ function podObject(
       ? imageBaseName(pod.image)
       : pod.name;
   const labels: Record<string, string> = { ...(pod.labels ?? {}) };
-  if (pod.owner?.kind === 'DaemonSet') {
+  if (daemon) {
     labels['controller-revision-hash'] = safeHash(`${ownerKey}/rev1`, 10);
     labels['pod-template-generation'] = '1';
   }
   const access = apiAccessVolume();
   const container = containerSpec(pod, tpl, containerName);
-  container.volumeMounts = [access.mount];
+  container.volumeMounts = [...(tpl?.volumeMounts ?? []).map((m) => ({ ...m })), access.mount];
   const spec: Record<string, unknown> = {
     containers: [container],
     dnsPolicy: pod.dnsPolicy ?? 'ClusterFirst',
     enableServiceLinks: true,
   };
+  if (tpl?.affinity) spec.affinity = structuredClone(tpl.affinity);
   if (pod.hostNetwork) spec.hostNetwork = true;
   spec.nodeName = pod.node;
+  if (tpl?.nodeSelector) spec.nodeSelector = { ...tpl.nodeSelector };
   spec.preemptionPolicy = 'PreemptLowerPriority';
-  spec.priority = tpl?.priorityClassName === 'system-node-critical' ? 2000001000 : 0;
+  spec.priority = PRIORITIES[tpl?.priorityClassName ?? ''] ?? 0;
   if (tpl?.priorityClassName) spec.priorityClassName = tpl.priorityClassName;
   spec.restartPolicy = 'Always';
   spec.schedulerName = 'default-scheduler';
@@ -758,9 +902,12 @@ function podObject(
   spec.serviceAccount = tpl?.serviceAccountName ?? 'default';
   spec.serviceAccountName = tpl?.serviceAccountName ?? 'default';
   spec.terminationGracePeriodSeconds = 30;
-  spec.tolerations = tpl ? daemonSetTolerations(tpl.tolerations ?? []) : defaultTolerations();
-  spec.volumes = [access.volume];
-  if (pod.owner?.kind === 'DaemonSet') {
+  spec.tolerations =
+    daemon && tpl
+      ? daemonSetTolerations(tpl.tolerations ?? [])
+      : withDefaultTolerations(scenarioTolerations(pod));
+  spec.volumes = [...structuredClone(tpl?.volumes ?? []), access.volume];
+  if (daemon) {
     // The DaemonSet controller pins each daemon pod to its node through node affinity.
     spec.affinity = {
       nodeAffinity: {
