@@ -8,11 +8,12 @@
  * one JSON line `{"ready":true,...}` on stdout once a client can use it. SIGTERM/SIGINT tear
  * everything down, the lab's namespaces included.
  */
-import { mkdir } from 'node:fs/promises';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { startEmulator, type Emulator } from './emulator/index';
 import { labAvailable, startLab, type Lab } from './lab/index';
+import { labNames } from './lab/names';
 import { createReplayRuntime } from './lab/replay';
 import { createNullRuntime } from './runtime/null-runtime';
 import type { ContainerRuntime } from './runtime/types';
@@ -27,6 +28,13 @@ export interface DemoCluster {
   dataPlane: DataPlane;
   kubeconfigPath: string;
   close(): Promise<void>;
+}
+
+/** `<data dir>/<scenario>.lab.json`: the lab's namespaces by node and host name. */
+export interface DemoLabInfo {
+  prefix: string;
+  nodes: Record<string, string>;
+  hosts: Record<string, string>;
 }
 
 export interface DemoClusterOptions {
@@ -88,6 +96,20 @@ export async function startDemoCluster(opts: DemoClusterOptions = {}): Promise<D
   await mkdir(dataDir, { recursive: true });
   const kubeconfigPath = path.join(dataDir, `${scenario.name}.kubeconfig`);
   await emulator.writeKubeconfig(kubeconfigPath);
+  const labInfoPath = path.join(dataDir, `${scenario.name}.lab.json`);
+  if (lab) {
+    // Where each node's and host's network namespace is, so that an operator (or an end-to-end
+    // test) can run an article's fix "on the node": `ip netns exec <ns> iptables ...`.
+    const names = labNames(lab.prefix);
+    const info: DemoLabInfo = {
+      prefix: lab.prefix,
+      nodes: Object.fromEntries(scenario.nodes.map((n, i) => [n.name, names.node(i)])),
+      hosts: Object.fromEntries(scenario.hosts.map((h, i) => [h.name, names.host(i)])),
+    };
+    await writeFile(labInfoPath, JSON.stringify(info, null, 2) + '\n');
+  } else {
+    await rm(labInfoPath, { force: true });
+  }
 
   let closed: Promise<void> | null = null;
   return {
