@@ -79,6 +79,24 @@ export function podsSelectedBy(
   );
 }
 
+/**
+ * Ordinary pods running on a node, by namespace/name: in the pod network (not hostNetwork), not
+ * podpath's own probes, running and not terminating. A probe beside one of them sees the node's
+ * network as any pod there does, which is the comparison several rules ask for.
+ */
+export function podsOnNode(snapshot: InventorySnapshot, node: string): InventoryPod[] {
+  return snapshot.pods
+    .filter(
+      (p) =>
+        p.nodeName === node &&
+        !p.hostNetwork &&
+        !p.isProbe &&
+        p.phase === 'Running' &&
+        p.terminating !== true,
+    )
+    .sort((a, b) => `${a.namespace}/${a.name}`.localeCompare(`${b.namespace}/${b.name}`, 'en'));
+}
+
 /** `key=value,key2=value2`, as kubectl writes a selector. */
 export function formatSelector(selector: Labels): string {
   return Object.entries(selector)
