@@ -270,6 +270,9 @@ async function main() {
       PODPATH_DEMO: '1',
       PODPATH_DATA_PLANE: ready.dataPlane ?? 'none',
     });
+    // The demo's routers and outside hosts, named as an operator would name their own network's
+    // in PODPATH_KNOWN_HOSTS; a value set by the user wins.
+    if (!env.PODPATH_KNOWN_HOSTS && ready.knownHosts) env.PODPATH_KNOWN_HOSTS = ready.knownHosts;
     void demo.child.exited.then(({ code, signal }) => {
       if (!shuttingDown)
         void shutdown(1, `the demo cluster stopped unexpectedly (${signal ?? `code ${code}`})`);

@@ -172,6 +172,13 @@ function followServices(emulator: Emulator, lab: Lab): () => void {
   };
 }
 
+/** The scenario's routers and outside hosts in PODPATH_KNOWN_HOSTS form: `IP=NAME:KIND,...`. */
+export function knownHosts(scenario: Scenario): string {
+  return scenario.hosts
+    .flatMap((h) => h.legs.map((leg) => `${leg.address.split('/')[0]}=${h.name}:${h.kind}`))
+    .join(',');
+}
+
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
@@ -219,6 +226,7 @@ async function main(): Promise<void> {
       kubeconfig: cluster.kubeconfigPath,
       dataPlane: cluster.dataPlane,
       labPrefix: cluster.lab?.prefix ?? null,
+      knownHosts: knownHosts(cluster.scenario),
     }) + '\n',
   );
 }
