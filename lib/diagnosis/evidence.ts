@@ -3,6 +3,7 @@
  * plain words, which pods a selector picks. Pure functions of the trace and the inventory.
  */
 import type { InventoryPod, InventorySnapshot, Labels } from '@/lib/inventory/types';
+import { cidrContains, commonPrefixLength, formatIp, parseCidr, parseIp } from '@/lib/resolve/ip';
 import type { ConnectSummary, TraceHop, TraceResult } from '@/lib/trace/types';
 
 /** Index of the first link whose far end is the element with this id, or null. */
@@ -102,4 +103,97 @@ export function formatSelector(selector: Labels): string {
   return Object.entries(selector)
     .map(([k, v]) => `${k}=${v}`)
     .join(',');
+}
+
+/** Index of the first link from an element on this node to one that is not on it, or null. */
+export function linkLeavingNode(
+  result: Pick<TraceResult, 'path' | 'links'>,
+  node: string,
+): number | null {
+  const i = result.links.findIndex(
+    (l) => result.path[l.from]?.node === node && result.path[l.to]?.node !== node,
+  );
+  return i === -1 ? null : i;
+}
+
+/**
+ * The last hop that answered when it is an address of this node (its cni0, its uplink), or
+ * null: the trace died right after the node, since nothing further out answered.
+ */
+export function stoppedAtNode(hops: readonly TraceHop[], node: string): TraceHop | null {
+  const last = lastAnswer(hops);
+  return last?.entity?.node === node &&
+    (last.entity.kind === 'interface' || last.entity.kind === 'node')
+    ? last
+    : null;
+}
+
+/** Widest prefix a guessed cluster range is narrowed to: clusters are cut at /16 (IPv6 /48). */
+const CLUSTER_RANGE_PREFIX = { 4: 16, 6: 48 } as const;
+
+/**
+ * The smallest range of one family holding all these CIDRs, widened to at least a /16 (IPv6
+ * /48): three nodes' /24s share a /22, but the cluster's range (10.244.0.0/16) also holds the
+ * next node's. null when none is of that family.
+ */
+function enclosingRange(cidrs: readonly string[], family: 4 | 6): string | null {
+  const ranges = cidrs.flatMap((c) => {
+    const parsed = parseCidr(c);
+    return parsed?.family === family ? [parsed] : [];
+  });
+  const first = ranges[0];
+  if (!first) return null;
+  const base = { family, value: first.network };
+  const prefix = Math.min(
+    CLUSTER_RANGE_PREFIX[family],
+    ...ranges.map((r) =>
+      Math.min(r.prefix, commonPrefixLength(base, { family, value: r.network })),
+    ),
+  );
+  // parseCidr clears the host bits below the prefix.
+  const range = parseCidr(`${formatIp(base)}/${prefix}`);
+  return range ? `${formatIp({ family, value: range.network })}/${prefix}` : null;
+}
+
+/**
+ * The cluster's pod network, guessed from the nodes' podCIDRs (see enclosingRange): the API
+ * reports neither kube-controller-manager's --cluster-cidr nor the CNI's own setting.
+ */
+export function podNetwork(snapshot: InventorySnapshot, family: 4 | 6 = 4): string | null {
+  return enclosingRange(
+    snapshot.nodes.flatMap((n) => n.podCIDRs),
+    family,
+  );
+}
+
+/** The Service network, guessed the same way from the Services' cluster IPs. */
+export function serviceNetwork(snapshot: InventorySnapshot, family: 4 | 6 = 4): string | null {
+  const bits = family === 4 ? 32 : 128;
+  return enclosingRange(
+    snapshot.services.flatMap((s) => (s.clusterIP ? [`${s.clusterIP}/${bits}`] : [])),
+    family,
+  );
+}
+
+/** Whether the address lies in the CIDR (false when either does not parse). */
+export function inRange(cidr: string, address: string): boolean {
+  const range = parseCidr(cidr);
+  const ip = parseIp(address);
+  return !!range && !!ip && cidrContains(range, ip);
+}
+
+/**
+ * The flannel DaemonSet, from the inventory's DaemonSets or else from its pods' owner
+ * (kube-system/kube-flannel-ds in the standard manifest, kube-flannel/kube-flannel-ds in newer
+ * ones), or null when the cluster shows none.
+ */
+export function flannelDaemonSet(
+  snapshot: InventorySnapshot,
+): { namespace: string; name: string } | null {
+  const ds = snapshot.daemonSets.find((d) => d.name.includes('flannel'));
+  if (ds) return { namespace: ds.namespace, name: ds.name };
+  const pod = snapshot.pods.find(
+    (p) => p.owner?.kind === 'DaemonSet' && p.owner.name.includes('flannel'),
+  );
+  return pod?.owner ? { namespace: pod.namespace, name: pod.owner.name } : null;
 }
