@@ -124,7 +124,7 @@ describe('scenarios through the pure stages, with the lab recordings', () => {
   });
 
   it('S2: the hairpin loop, intermittent on the link into the Service', () => {
-    const { merged, expected } = run('s2');
+    const { merged, expected, connect } = run('s2');
     expect(expected.traceTarget).toBeNull();
     expect(ids(merged)).toEqual([
       'pod:default/k8s-go-demo-deploy-66cdbcd8d9-fxrql',
@@ -135,8 +135,11 @@ describe('scenarios through the pure stages, with the lab recordings', () => {
     ]);
     expect(merged.path[2]?.tags).toEqual(['virtual', 'hairpin-candidate']);
     expect(states(merged)).toEqual(['unknown', 'intermittent', 'unknown', 'unknown']);
-    // podpath-connect's recorded run: 17 of 20 got the other endpoint.
-    expect(merged.links[1]?.successRatio).toEqual({ ok: 17, total: 20 });
+    // podpath-connect's recorded run: some of the 20 got the other endpoint, some looped back.
+    const ok = connect?.succeeded ?? -1;
+    expect(ok).toBeGreaterThan(0);
+    expect(ok).toBeLessThan(20);
+    expect(merged.links[1]?.successRatio).toEqual({ ok, total: 20 });
     expect(merged.status).toBe('intermittent');
   });
 

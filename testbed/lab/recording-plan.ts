@@ -186,9 +186,27 @@ const TRACE_PROBES: Record<string, TraceProbe[]> = {
       varies: true,
     },
     {
+      // What the engine traces for S3: the path to the endpoint behind the LB.
       trace: 'S3',
       node: 'node-2',
       source: 'pod',
+      images: ['probe'],
+      kind: 'traceroute',
+      target: { ip: '10.244.1.5' },
+    },
+    {
+      trace: 'S3',
+      node: 'node-2',
+      source: 'pod',
+      images: ['probe'],
+      kind: 'connect',
+      target: { ip: '192.168.56.240', port: 80 },
+    },
+    {
+      // The local-traffic-policy rule's check: a node that has a local endpoint.
+      trace: 'S3',
+      node: 'node-1',
+      source: 'hostNetwork',
       images: ['probe'],
       kind: 'connect',
       target: { ip: '192.168.56.240', port: 80 },
@@ -212,6 +230,15 @@ const TRACE_PROBES: Record<string, TraceProbe[]> = {
       // UDP to an LB IP nobody owns dies in ARP; where the !H shows depends on the neighbour
       // cache's state, so a rerun need not match hop for hop.
       varies: true,
+    },
+    {
+      // What the engine traces for S4: the path to the endpoint behind the LB.
+      trace: 'S4',
+      node: 'node-2',
+      source: 'hostNetwork',
+      images: ['probe'],
+      kind: 'traceroute',
+      target: { ip: '10.244.1.4' },
     },
     {
       trace: 'S4',
