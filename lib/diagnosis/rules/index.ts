@@ -1,9 +1,16 @@
 import type { Rule } from '../types';
 import { hostNetworkExternalIpRule } from './hostnetwork-external-ip';
 import { localTrafficPolicyRule } from './local-traffic-policy';
+import { noRouteRule } from './no-route';
+import { podEgressNoSnatRule } from './pod-egress-no-snat';
 
 /**
  * Every diagnosis rule the engine runs, in no particular order (findings are sorted by the
  * runner). A new rule is a module beside this file with its own test, and one line here.
  */
-export const rules: readonly Rule[] = [localTrafficPolicyRule, hostNetworkExternalIpRule];
+export const rules: readonly Rule[] = [
+  localTrafficPolicyRule,
+  hostNetworkExternalIpRule,
+  podEgressNoSnatRule,
+  noRouteRule,
+];
