@@ -1,6 +1,8 @@
 import type { Rule } from '../types';
+import { hairpinRule } from './hairpin';
 import { hostNetworkExternalIpRule } from './hostnetwork-external-ip';
 import { localTrafficPolicyRule } from './local-traffic-policy';
+import { noEndpointsRule } from './no-endpoints';
 import { noRouteRule } from './no-route';
 import { podEgressNoSnatRule } from './pod-egress-no-snat';
 
@@ -13,4 +15,6 @@ export const rules: readonly Rule[] = [
   hostNetworkExternalIpRule,
   podEgressNoSnatRule,
   noRouteRule,
+  hairpinRule,
+  noEndpointsRule,
 ];
