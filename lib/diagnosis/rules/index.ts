@@ -2,6 +2,7 @@ import type { Rule } from '../types';
 import { hairpinRule } from './hairpin';
 import { hostNetworkExternalIpRule } from './hostnetwork-external-ip';
 import { localTrafficPolicyRule } from './local-traffic-policy';
+import { networkPolicyRule } from './network-policy';
 import { noEndpointsRule } from './no-endpoints';
 import { noRouteRule } from './no-route';
 import { podEgressNoSnatRule } from './pod-egress-no-snat';
@@ -17,4 +18,5 @@ export const rules: readonly Rule[] = [
   noRouteRule,
   hairpinRule,
   noEndpointsRule,
+  networkPolicyRule,
 ];
