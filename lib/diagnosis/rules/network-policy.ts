@@ -139,14 +139,24 @@ function stableLabels(labels: Labels): Labels {
   return Object.fromEntries(Object.entries(labels).filter(([k]) => !UNSTABLE_LABELS.has(k)));
 }
 
+/**
+ * What to call a pod in a policy's name: a bare pod by its name; a controller's pod (whose name
+ * changes with each one) by its app label, else its controller's name without the hash.
+ */
+function podBaseName(pod: InventoryPod): string {
+  if (!pod.owner) return pod.name;
+  const label =
+    pod.labels['app.kubernetes.io/name'] ?? pod.labels.app ?? pod.labels['k8s-app'] ?? null;
+  if (label) return label;
+  const hash = pod.labels['pod-template-hash'];
+  return hash && pod.owner.name.endsWith(`-${hash}`)
+    ? pod.owner.name.slice(0, -(hash.length + 1))
+    : pod.owner.name;
+}
+
 /** A short, valid object-name part for an endpoint: its app label, its name, its address. */
 function nameOf(e: PolicyEndpoint): string {
-  const raw =
-    e.kind === 'pod'
-      ? e.pod.owner
-        ? (e.pod.labels['app.kubernetes.io/name'] ?? e.pod.labels.app ?? e.pod.name)
-        : e.pod.name
-      : (e.ip ?? 'address');
+  const raw = e.kind === 'pod' ? podBaseName(e.pod) : (e.ip ?? 'address');
   return raw
     .toLowerCase()
     .replace(/[^a-z0-9-]+/g, '-')
