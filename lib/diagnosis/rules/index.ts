@@ -1,4 +1,5 @@
 import type { Rule } from '../types';
+import { dnsRule } from './dns';
 import { hairpinRule } from './hairpin';
 import { hostNetworkExternalIpRule } from './hostnetwork-external-ip';
 import { localTrafficPolicyRule } from './local-traffic-policy';
@@ -19,4 +20,5 @@ export const rules: readonly Rule[] = [
   hairpinRule,
   noEndpointsRule,
   networkPolicyRule,
+  dnsRule,
 ];
