@@ -536,6 +536,47 @@ describe('trace engine', () => {
     expect(final?.status).toBe('reachable');
   });
 
+  it('runs the diagnosis on a dns: name that did not resolve', async () => {
+    const nslookup = [
+      'Server:\t\t10.96.0.10',
+      'Address:\t10.96.0.10#53',
+      '',
+      "** server can't find legacy-db.default.svc.cluster.local: NXDOMAIN",
+      '',
+    ].join('\n');
+    const { engine, rec } = engineWith(
+      { dns: { log: nslookup, exitCode: 1 } },
+      {
+        rules: [
+          {
+            name: 'dns',
+            applies: ({ result }) => result.to.kind === 'dns' && result.to.ip === null,
+            evaluate: ({ result }) => [
+              {
+                rule: 'dns',
+                severity: 'error',
+                link: null,
+                title: `${result.to.ref} did not resolve`,
+                explanation: 'test rule',
+                evidence: [result.raw.dns ?? ''],
+                fix: [],
+              },
+            ],
+          },
+        ],
+      },
+    );
+    const started = await engine.start({
+      from: 'pod:default/web-client',
+      to: 'dns:legacy-db.default.svc.cluster.local:5432',
+    });
+    const final = await engine.wait(started.id);
+    expect(rec.calls.map((c) => c.kind)).toEqual(['dns']);
+    expect(final?.status).toBe('unreachable');
+    expect(final?.findings.map((f) => f.rule)).toEqual(['dns']);
+    expect(final?.findings[0]?.evidence[0]).toContain('NXDOMAIN');
+  });
+
   it('lists traces with filters through the store', async () => {
     const { engine } = engineWith({ traceroute: { log: S1_TRACE } });
     const a = await engine.start({ from: 'pod:default/web-client', to: 'pod:default/httpd' });

@@ -321,6 +321,124 @@ export async function runPipeline(
     }
   }
 
+  // Diagnosis: rules that apply may ask for extra probes (the node's own trace, a connect from
+  // another node) before they decide; those run with the same machinery and limits.
+  const runExtra = async (requests: ExtraProbeRequest[]) => {
+    const settled = await Promise.all(
+      requests.map(async (request): Promise<[string, ExtraProbeResult]> => {
+        const started = Date.now();
+        const result = await extraProbe(request);
+        timings.push({ kind: request.kind, ms: Date.now() - started, runMs: null });
+        return [request.key, result];
+      }),
+    );
+    signal.throwIfAborted();
+    return new Map(settled);
+  };
+  const extraProbe = async (request: ExtraProbeRequest): Promise<ExtraProbeResult> => {
+    const empty = { request, hops: [], reached: false, connect: null, addresses: [] };
+    const target = request.target;
+    let spec: ProbeSpec;
+    if (request.from.kind === 'node') {
+      spec = {
+        strategy: 'hostNetwork',
+        source: { kind: 'node', node: request.from.node },
+        kind: request.kind,
+        target,
+        image,
+        options,
+        traceId: result.id,
+        namespace,
+      };
+    } else {
+      const { namespace: podNs, name } = request.from;
+      const pod = snapshot.pods.find((p) => p.namespace === podNs && p.name === name);
+      if (!pod?.nodeName) {
+        return {
+          ...empty,
+          ok: false,
+          error: `pod ${podNs}/${name} is not running on a node`,
+          raw: '',
+        };
+      }
+      const same = source.kind === 'pod' && source.namespace === podNs && source.name === name;
+      spec = {
+        strategy: same ? strategy : pod.hostNetwork ? 'hostNetwork' : 'pod',
+        source: same
+          ? source
+          : {
+              kind: 'pod',
+              namespace: podNs,
+              name,
+              node: pod.nodeName,
+              hostNetwork: pod.hostNetwork,
+            },
+        kind: request.kind,
+        target,
+        image,
+        options,
+        traceId: result.id,
+        namespace,
+      };
+    }
+    try {
+      const outcome = await probes.runProbe(access.client, spec, { signal, limiter: ctx.limiter });
+      if (outcome.privilegeError) {
+        const why = outcome.privilege?.explanation ?? 'the probe lacked the privilege it needs';
+        return { ...empty, ok: false, error: why, raw: outcome.log };
+      }
+      if (request.kind === 'traceroute') {
+        const extraHops = resolveHops(toRawHops(parseTraceroute(outcome.log)), snapshot, {
+          knownHosts: ctx.knownHosts,
+        });
+        const failure = probeFailure('traceroute', outcome, extraHops.length > 0);
+        if (failure) return { ...empty, ok: false, error: failure, raw: outcome.log };
+        const reached =
+          target.ip !== undefined && extraHops.some((h) => h.ip !== null && h.ip === target.ip);
+        return { ...empty, ok: true, error: null, hops: extraHops, reached, raw: outcome.log };
+      }
+      if (request.kind === 'connect') {
+        const connect = outcome.connect ?? null;
+        const failure = probeFailure('connect', outcome, connect !== null);
+        if (failure) return { ...empty, ok: false, error: failure, raw: outcome.log };
+        return { ...empty, ok: true, error: null, connect, raw: outcome.log };
+      }
+      const answer = parseNslookup(outcome.log);
+      const failure = probeFailure('dns', outcome, answer.understood);
+      if (failure) return { ...empty, ok: false, error: failure, raw: outcome.log };
+      return { ...empty, ok: true, error: null, addresses: answer.addresses, raw: outcome.log };
+    } catch (err) {
+      if (signal.aborted) throw err;
+      return {
+        ...empty,
+        ok: false,
+        error: err instanceof Error ? err.message : String(err),
+        raw: '',
+      };
+    }
+  };
+  /** Runs the diagnosis rules on a finished trace and writes their findings into it. */
+  const finish = async (final: TraceResult): Promise<EngineTraceResult> => {
+    const diagnosis =
+      ctx.rules.length > 0 && final.status !== 'error'
+        ? await diagnose(
+            { result: final, snapshot, expected, from: prepared.from, to: prepared.to },
+            ctx.rules,
+            runExtra,
+          )
+        : { findings: [], notes: [], raw: {} };
+    const extraRaw = Object.fromEntries(
+      Object.entries(diagnosis.raw).map(([key, text]) => [`extra:${key}`, text]),
+    );
+    return {
+      ...final,
+      findings: diagnosis.findings,
+      raw: { ...final.raw, ...extraRaw },
+      notes: dedupe([...(final.notes ?? []), ...diagnosis.notes]),
+      timings: { totalMs: 0, probes: timings },
+    };
+  };
+
   // dns: targets are looked up from the source first; the rest of the trace uses the answer.
   if (prepared.to.kind === 'dns' && prepared.to.name) {
     const outcome = await probe('dns', { name: prepared.to.name });
@@ -333,14 +451,14 @@ export async function runPipeline(
     if (!address) {
       notes.push(`${prepared.to.name} did not resolve from the source: ${answer.error}`);
       const failure = probeFailure('dns', outcome, answer.understood);
-      return {
+      // An unresolved name is a finding of its own (the dns rule), so diagnosis still runs.
+      return finish({
         ...result,
         status: failure ? 'error' : 'unreachable',
         notes: dedupe(notes),
         raw,
         error: failure ? { code: 'probe-failed', message: failure } : null,
-        timings: { totalMs: 0, probes: timings },
-      };
+      });
     }
     notes.push(`${prepared.to.name} resolved to ${answer.addresses.join(', ')} from the source`);
     const byAddress = resolveEndpoint(
@@ -464,120 +582,7 @@ export async function runPipeline(
       },
     };
   }
-  // Diagnosis: rules that apply may ask for extra probes (the node's own trace, a connect from
-  // another node) before they decide; those run with the same machinery and limits.
-  const runExtra = async (requests: ExtraProbeRequest[]) => {
-    const settled = await Promise.all(
-      requests.map(async (request): Promise<[string, ExtraProbeResult]> => {
-        const started = Date.now();
-        const result = await extraProbe(request);
-        timings.push({ kind: request.kind, ms: Date.now() - started, runMs: null });
-        return [request.key, result];
-      }),
-    );
-    signal.throwIfAborted();
-    return new Map(settled);
-  };
-  const extraProbe = async (request: ExtraProbeRequest): Promise<ExtraProbeResult> => {
-    const empty = { request, hops: [], reached: false, connect: null, addresses: [] };
-    const target = request.target;
-    let spec: ProbeSpec;
-    if (request.from.kind === 'node') {
-      spec = {
-        strategy: 'hostNetwork',
-        source: { kind: 'node', node: request.from.node },
-        kind: request.kind,
-        target,
-        image,
-        options,
-        traceId: result.id,
-        namespace,
-      };
-    } else {
-      const { namespace: podNs, name } = request.from;
-      const pod = snapshot.pods.find((p) => p.namespace === podNs && p.name === name);
-      if (!pod?.nodeName) {
-        return {
-          ...empty,
-          ok: false,
-          error: `pod ${podNs}/${name} is not running on a node`,
-          raw: '',
-        };
-      }
-      const same = source.kind === 'pod' && source.namespace === podNs && source.name === name;
-      spec = {
-        strategy: same ? strategy : pod.hostNetwork ? 'hostNetwork' : 'pod',
-        source: same
-          ? source
-          : {
-              kind: 'pod',
-              namespace: podNs,
-              name,
-              node: pod.nodeName,
-              hostNetwork: pod.hostNetwork,
-            },
-        kind: request.kind,
-        target,
-        image,
-        options,
-        traceId: result.id,
-        namespace,
-      };
-    }
-    try {
-      const outcome = await probes.runProbe(access.client, spec, { signal, limiter: ctx.limiter });
-      if (outcome.privilegeError) {
-        const why = outcome.privilege?.explanation ?? 'the probe lacked the privilege it needs';
-        return { ...empty, ok: false, error: why, raw: outcome.log };
-      }
-      if (request.kind === 'traceroute') {
-        const extraHops = resolveHops(toRawHops(parseTraceroute(outcome.log)), snapshot, {
-          knownHosts: ctx.knownHosts,
-        });
-        const failure = probeFailure('traceroute', outcome, extraHops.length > 0);
-        if (failure) return { ...empty, ok: false, error: failure, raw: outcome.log };
-        const reached =
-          target.ip !== undefined && extraHops.some((h) => h.ip !== null && h.ip === target.ip);
-        return { ...empty, ok: true, error: null, hops: extraHops, reached, raw: outcome.log };
-      }
-      if (request.kind === 'connect') {
-        const connect = outcome.connect ?? null;
-        const failure = probeFailure('connect', outcome, connect !== null);
-        if (failure) return { ...empty, ok: false, error: failure, raw: outcome.log };
-        return { ...empty, ok: true, error: null, connect, raw: outcome.log };
-      }
-      const answer = parseNslookup(outcome.log);
-      const failure = probeFailure('dns', outcome, answer.understood);
-      if (failure) return { ...empty, ok: false, error: failure, raw: outcome.log };
-      return { ...empty, ok: true, error: null, addresses: answer.addresses, raw: outcome.log };
-    } catch (err) {
-      if (signal.aborted) throw err;
-      return {
-        ...empty,
-        ok: false,
-        error: err instanceof Error ? err.message : String(err),
-        raw: '',
-      };
-    }
-  };
-  const diagnosis =
-    ctx.rules.length > 0 && final.status !== 'error'
-      ? await diagnose(
-          { result: final, snapshot, expected, from: prepared.from, to: prepared.to },
-          ctx.rules,
-          runExtra,
-        )
-      : { findings: [], notes: [], raw: {} };
-  const extraRaw = Object.fromEntries(
-    Object.entries(diagnosis.raw).map(([key, text]) => [`extra:${key}`, text]),
-  );
-  return {
-    ...final,
-    findings: diagnosis.findings,
-    raw: { ...final.raw, ...extraRaw },
-    notes: dedupe([...(final.notes ?? []), ...diagnosis.notes]),
-    timings: { totalMs: 0, probes: timings },
-  };
+  return finish(final);
 }
 
 /** A probe that lacked privilege proves nothing about the path: status error, links unknown. */
