@@ -134,6 +134,8 @@ test.describe('trace API against the demo cluster', () => {
       'pod:default/httpd',
     ]);
     expect(r.links.map((l) => l.state)).toEqual(['ok', 'ok']);
+    // A healthy trace: no rule has anything to say.
+    expect(r.findings).toEqual([]);
   });
 
   test('S2: fxrql to its own Service works only some of the time', async ({ request }) => {
