@@ -253,6 +253,8 @@ export function createClusterClient(transport: KubeTransport, context: string): 
     getPod: async (ref) => toInventoryPod(await getWirePod(ref)),
     deletePod,
     readPodLog,
+    followPodLog: (ref, container, onChunk, signal) =>
+      transport.followLog(ref, container, onChunk, signal),
     waitForPod,
     patchEphemeralContainers,
     listPods,

@@ -1,6 +1,7 @@
 import 'server-only';
 
-import { IsomorphicFetchHttpLibrary, RequestContext, Watch } from '@kubernetes/client-node';
+import { Writable } from 'node:stream';
+import { IsomorphicFetchHttpLibrary, Log, RequestContext, Watch } from '@kubernetes/client-node';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { ClusterError, clusterErrorFromResponse, clusterErrorFromThrown } from './errors';
 import { DEFAULT_RETRY, realClock, TokenBucket, withRetry } from './rate-limiter';
@@ -126,6 +127,50 @@ export class KubeTransport {
       token = page.metadata?.continue || undefined;
     } while (token);
     return { items, resourceVersion };
+  }
+
+  /**
+   * Follows a running container's log (`follow=true`) and hands each chunk over as it arrives.
+   * Resolves when the stream ends (the container stopped) or the signal aborts. Only for a
+   * container that has started: a waiting one is answered 400, as `kubectl logs -f` sees.
+   */
+  async followLog(
+    ref: { namespace: string; name: string },
+    container: string,
+    onChunk: (text: string) => void,
+    signal?: AbortSignal,
+  ): Promise<void> {
+    await this.bucket.take(signal);
+    let resolveEnded!: () => void;
+    const ended = new Promise<void>((resolve) => (resolveEnded = resolve));
+    const sink = new Writable({
+      write(chunk: Buffer, _encoding, callback) {
+        onChunk(chunk.toString('utf8'));
+        callback();
+      },
+    });
+    sink.on('finish', resolveEnded);
+    sink.on('close', resolveEnded);
+    sink.on('error', resolveEnded);
+    let controller: AbortController;
+    try {
+      controller = await new Log(this.kubeConfig).log(ref.namespace, ref.name, container, sink, {
+        follow: true,
+      });
+    } catch (err) {
+      throw clusterErrorFromThrown(err, `follow the log of ${ref.namespace}/${ref.name}`);
+    }
+    const abort = () => {
+      controller.abort();
+      resolveEnded();
+    };
+    if (signal?.aborted) abort();
+    signal?.addEventListener('abort', abort, { once: true });
+    try {
+      await ended;
+    } finally {
+      signal?.removeEventListener('abort', abort);
+    }
   }
 
   /**

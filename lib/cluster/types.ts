@@ -153,6 +153,16 @@ export interface ClusterClient {
   deletePod(ref: PodRef & { gracePeriodSeconds?: number }): Promise<boolean>;
   readPodLog(options: ReadLogOptions): Promise<string>;
   /**
+   * Streams a started container's log as it is written, until the container stops or the
+   * signal aborts. The log read after termination stays the authoritative one.
+   */
+  followPodLog(
+    ref: PodRef,
+    container: string,
+    onChunk: (text: string) => void,
+    signal?: AbortSignal,
+  ): Promise<void>;
+  /**
    * Watches one pod until `predicate` holds and returns the pod as it was then (null: the pod
    * does not exist). Fails with ClusterError timeout after `timeoutMs`.
    */

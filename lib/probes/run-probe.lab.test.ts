@@ -78,6 +78,21 @@ describe.skipIf(labTestsOff)('runProbe through emulator and lab', () => {
     expect(await client.listPods({ labelSelector: PROBE_SELECTOR })).toEqual([]);
   });
 
+  it('streams the output while the probe runs, and the streamed text is the final log', async () => {
+    // S5 from web-client: the first hop answers at once, the silent ones take seconds.
+    const events: ProbeEvent[] = [];
+    const outcome = await runProbe(client, spec({ target: { ip: '192.168.2.10' } }), {
+      onEvent: (e) => events.push(e),
+    });
+    const terminated = events.findIndex((e) => e.type === 'terminated');
+    const outputs = events.filter((e) => e.type === 'output');
+    const early = events.slice(0, terminated).filter((e) => e.type === 'output');
+    expect(terminated).toBeGreaterThan(0);
+    expect(early.length, JSON.stringify(events.map((e) => e.type))).toBeGreaterThan(0);
+    expect(outputs.map((e) => (e.type === 'output' ? e.chunk : '')).join('')).toBe(outcome.log);
+    expect(hops(outcome.log)[0]).toBe('10.244.2.1');
+  });
+
   it('pod strategy: S1 traceroute from node-2 to httpd, 3 hops, pod deleted', async () => {
     const events: ProbeEvent[] = [];
     let stored: unknown = null;

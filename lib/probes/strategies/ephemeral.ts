@@ -14,7 +14,13 @@ import { probeSecurity } from '../manifest';
 import { buildOutcome, type ProbeRun } from '../outcome';
 import type { ProbeOutcome, ProbeSpec } from '../types';
 import { ProbeInputError } from '../validation';
-import { containerWatcher, isSettled, readFinishedLog, type PodRunOptions } from './probe-pod';
+import {
+  containerWatcher,
+  followWhileRunning,
+  isSettled,
+  readFinishedLog,
+  type PodRunOptions,
+} from './probe-pod';
 
 /** A fresh container name: `podpath-` and 8 hex digits (a DNS label, unique in the pod). */
 export function ephemeralContainerName(random: () => Buffer = () => randomBytes(4)): string {
@@ -99,7 +105,16 @@ export async function runEphemeralStrategy(
   emit({ type: 'created', namespace: ref.namespace, podName: ref.name, container: name });
 
   const find = (pod: InventoryPod) => pod.containers?.find((c) => c.ephemeral && c.name === name);
-  const watch = containerWatcher(emit, ref.name, find);
+  // The ephemeral container's output reaches the events as it prints it (see probe-pod.ts).
+  const live = followWhileRunning(client, ref, name, emit, signal);
+  const watch = containerWatcher(
+    (event) => {
+      emit(event);
+      if (event.type === 'running') live.start();
+    },
+    ref.name,
+    find,
+  );
   let final: InventoryPod | null;
   try {
     final = await client.waitForPod(ref, (pod) => isSettled(pod, watch(pod)), {
@@ -107,6 +122,7 @@ export async function runEphemeralStrategy(
       signal,
     });
   } catch (err) {
+    live.stop();
     if (isClusterError(err) && err.code === 'timeout') {
       run.notes.push(
         `${name} did not finish within ${spec.options.timeoutMs / 1000} s; ephemeral containers cannot be stopped through the API`,
@@ -116,10 +132,12 @@ export async function runEphemeralStrategy(
     throw err;
   }
   if (!final) {
+    live.stop();
     return seen({ exitCode: null, reason: 'SourceGone', message: `${ref.name} was deleted` });
   }
   const status = find(final);
   if (!status || status.state !== 'terminated') {
+    live.stop();
     // A finished pod never starts new ephemeral containers: the status stays waiting.
     const reason =
       status?.state === 'waiting' && status.reason && status.reason !== 'ContainerCreating'
@@ -138,8 +156,10 @@ export async function runEphemeralStrategy(
     reason: status.reason,
   });
   if (status.message && status.exitCode !== 0) run.notes.push(status.message);
+  await live.settle();
   const log = await readFinishedLog(client, ref, name);
-  if (log) emit({ type: 'output', podName: ref.name, container: name, chunk: log });
+  const rest = live.remainder(log);
+  if (rest) emit({ type: 'output', podName: ref.name, container: name, chunk: rest });
   return seen({
     exitCode: status.exitCode,
     reason: status.reason ?? 'Unknown',

@@ -23,6 +23,59 @@ export interface PodRunOptions {
   emit: Emit;
 }
 
+/**
+ * Follows a container's log once it runs and emits what it prints as `output` events. `settle`
+ * waits (briefly) for the stream to end after the container stopped; `remainder` gives the part
+ * of the final log not streamed yet, so that no line reaches the events twice.
+ */
+export function followWhileRunning(
+  client: ClusterClient,
+  ref: PodRef,
+  container: string,
+  emit: Emit,
+  signal?: AbortSignal,
+) {
+  const stopper = new AbortController();
+  const stopSignal = signal ? AbortSignal.any([signal, stopper.signal]) : stopper.signal;
+  let streamed = '';
+  let following: Promise<void> | null = null;
+  return {
+    start() {
+      if (following) return;
+      // Streaming only adds liveness: a lost stream changes nothing the final log says.
+      try {
+        following = client
+          .followPodLog(
+            ref,
+            container,
+            (chunk) => {
+              streamed += chunk;
+              emit({ type: 'output', podName: ref.name, container, chunk });
+            },
+            stopSignal,
+          )
+          .catch(() => undefined);
+      } catch {
+        following = Promise.resolve();
+      }
+    },
+    async settle() {
+      if (!following) return;
+      const grace = new Promise<void>((resolve) => setTimeout(resolve, 1000).unref());
+      await Promise.race([following, grace]);
+      stopper.abort();
+    },
+    remainder(log: string): string {
+      if (log.startsWith(streamed)) return log.slice(streamed.length);
+      // The stream and the final log disagree (a chunk was lost): the events keep what they had.
+      return streamed === '' ? log : '';
+    },
+    stop() {
+      stopper.abort();
+    },
+  };
+}
+
 /** Tracks a watched container and emits each state it enters once. */
 export function containerWatcher(
   emit: Emit,
@@ -115,9 +168,17 @@ export async function runProbePod(
     container: PROBE_CONTAINER,
   });
   const createdAt = Date.now();
+  // Hops reach the trace's event stream as the tool prints them: the log is followed from the
+  // moment the container runs. The log read after termination stays the one that counts.
+  const live = followWhileRunning(client, ref, PROBE_CONTAINER, emit, signal);
   try {
-    const watch = containerWatcher(emit, ref.name, (pod) =>
-      pod.containers?.find((c) => c.name === PROBE_CONTAINER && !c.ephemeral),
+    const watch = containerWatcher(
+      (event) => {
+        emit(event);
+        if (event.type === 'running') live.start();
+      },
+      ref.name,
+      (pod) => pod.containers?.find((c) => c.name === PROBE_CONTAINER && !c.ephemeral),
     );
     const deadlineMs = (manifest.spec.activeDeadlineSeconds ?? deadlineSeconds(60_000)) * 1000;
     let final: InventoryPod | null;
@@ -176,8 +237,10 @@ export async function runProbePod(
     });
     // ContainerCannotRun and kin carry the runtime's explanation only in the status message.
     if (status.message && status.exitCode !== 0) run.notes.push(status.message);
+    await live.settle();
     const log = await readFinishedLog(client, ref, PROBE_CONTAINER);
-    if (log) emit({ type: 'output', podName: ref.name, container: PROBE_CONTAINER, chunk: log });
+    const rest = live.remainder(log);
+    if (rest) emit({ type: 'output', podName: ref.name, container: PROBE_CONTAINER, chunk: rest });
     // The kubelet kills the container at the deadline; the pod reports Failed with exit 137.
     const killedAtDeadline =
       final.phase === 'Failed' &&
@@ -198,6 +261,7 @@ export async function runProbePod(
       container: PROBE_CONTAINER,
     });
   } finally {
+    live.stop();
     try {
       const deleted = await client.deletePod({ ...ref, gracePeriodSeconds: 0 });
       if (deleted) emit({ type: 'deleted', namespace: ref.namespace, podName: ref.name });
