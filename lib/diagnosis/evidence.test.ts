@@ -5,6 +5,7 @@ import type { InventoryPod, InventorySnapshot } from '@/lib/inventory/types';
 import type { TraceResult } from '@/lib/trace/types';
 import { fixtureSnapshot } from '../topology/__fixtures__/load';
 import {
+  editDistance,
   flannelDaemonSet,
   inRange,
   linkLeavingNode,
@@ -132,5 +133,14 @@ describe('linkLeavingNode, stoppedAtNode', () => {
     expect(stoppedAtNode(result.hops, 'node-2')).toBeNull();
     expect(linkLeavingNode(result, 'node-2')).toBe(2);
     expect(linkLeavingNode(result, 'controlplane')).toBeNull();
+  });
+});
+
+describe('editDistance', () => {
+  it('counts the edits between two names', () => {
+    expect(editDistance('legacy-api', 'legacy-api')).toBe(0);
+    expect(editDistance('httpd', 'http')).toBe(1);
+    expect(editDistance('kitten', 'sitting')).toBe(3);
+    expect(editDistance('', 'abc')).toBe(3);
   });
 });

@@ -197,3 +197,17 @@ export function flannelDaemonSet(
   );
   return pod?.owner ? { namespace: pod.namespace, name: pod.owner.name } : null;
 }
+
+/** Levenshtein distance, for names one or two keystrokes off ("legacy-client" vs "legacy-api"). */
+export function editDistance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      row.push(Math.min((prev[j] ?? 0) + 1, (row[j - 1] ?? 0) + 1, (prev[j - 1] ?? 0) + cost));
+    }
+    prev = row;
+  }
+  return prev[b.length] ?? Math.max(a.length, b.length);
+}

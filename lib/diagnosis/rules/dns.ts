@@ -7,6 +7,7 @@
  * entry for a machine outside the cluster, a CoreDNS `rewrite` onto a Service.
  */
 import { parseNslookup } from '@/lib/engine/dns-output';
+import { editDistance as distance } from '../evidence';
 import type { InventoryPod, InventoryService, InventorySnapshot } from '@/lib/inventory/types';
 import { serviceEndpoints } from '@/lib/topology/endpoints';
 import type { Finding, FindingFix } from '@/lib/trace/types';
@@ -150,20 +151,6 @@ function serviceFormOf(
   const rest = parts.slice(3).join('.');
   if (svc === 'svc' && (rest === '' || rest === domain)) return { service, namespace };
   return null;
-}
-
-/** Levenshtein distance, for names one or two keystrokes off. */
-function distance(a: string, b: string): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    const row = [i];
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      row.push(Math.min((prev[j] ?? 0) + 1, (row[j - 1] ?? 0) + 1, (prev[j - 1] ?? 0) + cost));
-    }
-    prev = row;
-  }
-  return prev[b.length] ?? Math.max(a.length, b.length);
 }
 
 function caseOf(input: DiagnosisInput): Case | null {

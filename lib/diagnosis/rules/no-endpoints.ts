@@ -23,6 +23,7 @@ import {
   linkInto,
   podsSelectedBy,
   selectorMatches,
+  editDistance as distance,
 } from '../evidence';
 import type { DiagnosisInput, Rule } from '../types';
 
@@ -112,20 +113,6 @@ function targetOf(input: DiagnosisInput): Target | null {
     }
   }
   return null;
-}
-
-/** Edit distance, for "legacy-client is close to legacy-api". */
-function distance(a: string, b: string): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const row = [i];
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      row.push(Math.min((prev[j] ?? 0) + 1, (row[j - 1] ?? 0) + 1, (prev[j - 1] ?? 0) + cost));
-    }
-    prev = row;
-  }
-  return prev[b.length] ?? Math.max(a.length, b.length);
 }
 
 /** How close a pod's labels come to a selector: exact pairs count most, then near values. */
