@@ -4,7 +4,15 @@
  * proxy, runtime.ts for the ContainerRuntime the emulator's kubelet drives.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import readline from 'node:readline';
@@ -15,7 +23,7 @@ import { cidrContains } from './cidr';
 import { dnsRecords, podResolvConf } from './dns-records';
 import { fixCommands, type LabFix } from './fixes';
 import { newLabPrefix, podVethName } from './names';
-import { PROBE_BINARIES } from './probe-command';
+import { PROBE_BINARIES, PROBE_SCRIPTS } from './probe-command';
 import {
   DNS_PORT,
   planLab,
@@ -142,6 +150,12 @@ export class NetworkLab implements Lab {
     mkdirSync(this.binDir, { recursive: true });
     for (const [command, binary] of Object.entries(PROBE_BINARIES)) {
       symlinkSync(binary, path.join(this.binDir, command));
+    }
+    // The image's own scripts are copied, not linked: probes run them as nobody, who may not be
+    // able to read the checkout they come from.
+    for (const [command, file] of Object.entries(PROBE_SCRIPTS)) {
+      copyFileSync(file, path.join(this.binDir, command));
+      chmodSync(path.join(this.binDir, command), 0o755);
     }
     const namespaces = plan.namespaces.filter(
       (ns) => !ns.startsWith(`${this.prefix}p`) || plan.pods.some((p) => p.ns === ns),

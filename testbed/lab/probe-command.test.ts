@@ -72,7 +72,7 @@ describe('planCommand', () => {
       '/usr/bin/env',
       'PATH=/tmp/x/bin:/usr/bin:/bin',
       '/bin/sh',
-      script,
+      '/tmp/x/bin/podpath-connect',
       ...argv.slice(1),
     ]);
     expect(planCommand({ ...base, image: 'busybox', argv })).toMatchObject({

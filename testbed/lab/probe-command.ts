@@ -157,7 +157,10 @@ export function planCommand(
   // Through binDir's symlinks the program sees its usual name in argv[0] (and prints `nc:`,
   // not `nc.openbsd:`), as in the probe image.
   // A script finds the image's tools on PATH: binDir first, so its `nc` is the OpenBSD one.
-  const script = kind === 'probe' ? PROBE_SCRIPTS[command] : undefined;
+  // With a binDir the lab has copied the script there: the checkout may sit in a directory
+  // nobody (uid 65534) cannot read, such as a fresh clone under a 0700 temp dir.
+  const source = kind === 'probe' ? PROBE_SCRIPTS[command] : undefined;
+  const script = source && binDir ? `${binDir}/${command}` : source;
   const program =
     kind === 'busybox'
       ? ['busybox', command]
