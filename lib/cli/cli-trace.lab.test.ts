@@ -93,10 +93,11 @@ describe.skipIf(labTestsOff)('podpath trace against the demo cluster', () => {
 
   it('Ctrl-C cancels the trace and deletes its probe pod before exiting', async () => {
     let sent = false;
-    // S3's 20 connects to a LoadBalancer that drops them keep the probe busy for ~40 s.
+    // S3's connects to a LoadBalancer that drops them, 200 of them ten at a time, keep the
+    // probe busy for ~40 s.
     const run = await podpath(
       ['trace', 'pod:default/web-client', 'ip:192.168.56.240:80'],
-      env,
+      { ...env, PODPATH_CONNECT_COUNT: '200' },
       (stderr, child) => {
         if (!sent && /connect: running/.test(stderr)) {
           sent = true;
@@ -105,7 +106,7 @@ describe.skipIf(labTestsOff)('podpath trace against the demo cluster', () => {
       },
     );
     expect(sent).toBe(true);
-    expect(run.code).toBe(2);
+    expect(run.code, run.stdout + run.stderr).toBe(2);
     expect(run.stdout).toContain('status: error');
     expect(run.stdout).toMatch(/cancel/);
     expect(await client.listPods({ labelSelector: PROBE_SELECTOR })).toEqual([]);

@@ -143,33 +143,37 @@ export class KubeTransport {
     await this.bucket.take(signal);
     let resolveEnded!: () => void;
     const ended = new Promise<void>((resolve) => (resolveEnded = resolve));
+    let stopped = false;
     const sink = new Writable({
       write(chunk: Buffer, _encoding, callback) {
-        onChunk(chunk.toString('utf8'));
+        if (!stopped) onChunk(chunk.toString('utf8'));
         callback();
       },
     });
     sink.on('finish', resolveEnded);
     sink.on('close', resolveEnded);
     sink.on('error', resolveEnded);
-    let controller: AbortController;
     try {
-      controller = await new Log(this.kubeConfig).log(ref.namespace, ref.name, container, sink, {
+      await new Log(this.kubeConfig).log(ref.namespace, ref.name, container, sink, {
         follow: true,
       });
     } catch (err) {
       throw clusterErrorFromThrown(err, `follow the log of ${ref.namespace}/${ref.name}`);
     }
-    const abort = () => {
-      controller.abort();
+    // Stopping only stops listening. client-node pipes the response into the sink without an
+    // error handler on the response, so aborting its request would crash the process with an
+    // unhandled 'error'; the server ends the stream itself once the container stops or the
+    // pod is deleted, which is what a cancelled probe leads to.
+    const stop = () => {
+      stopped = true;
       resolveEnded();
     };
-    if (signal?.aborted) abort();
-    signal?.addEventListener('abort', abort, { once: true });
+    if (signal?.aborted) stop();
+    signal?.addEventListener('abort', stop, { once: true });
     try {
       await ended;
     } finally {
-      signal?.removeEventListener('abort', abort);
+      signal?.removeEventListener('abort', stop);
     }
   }
 

@@ -8,6 +8,8 @@ import {
   type ClusterChoice,
   type ClusterChoiceInput,
 } from '../../cluster/selection';
+import { rules } from '../../diagnosis/rules';
+import { connectCountFromEnv } from '../../engine/config';
 import { createTraceEngine } from '../../engine/engine';
 import type { RequestedStrategy, TraceEvent } from '../../engine/types';
 import { parseKnownHosts } from '../../resolve';
@@ -109,6 +111,9 @@ export async function traceCommand(args: string[], io: CliIo): Promise<number> {
     }),
     store: createMemoryTraceStore(),
     knownHosts: parseKnownHosts(env.PODPATH_KNOWN_HOSTS),
+    connectCount: connectCountFromEnv(env),
+    // The same diagnosis as the dashboard's: findings, with the extra probes they ask for.
+    rules,
     readyTimeoutMs: READY_TIMEOUT_MS,
     // A server may be probing the same cluster: its probe pods are not ours to sweep.
     sweepOrphans: false,
