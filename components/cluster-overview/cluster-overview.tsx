@@ -11,7 +11,7 @@ import type { GraphModel } from '@/components/cluster-graph/types';
 import { PodDetails } from '@/components/pods/pod-details';
 import { PodList } from '@/components/pods/pod-list';
 import { filterPods, namespacesOf } from '@/components/pods/pod-query';
-import { ThemeToggle } from '@/components/theme/theme-toggle';
+import { AppHeader } from '@/components/app-header/app-header';
 import { useTheme } from '@/components/theme/use-theme';
 import { ApiError, fetchHealth, fetchInventory } from '@/lib/api/client';
 import { clusterKeys } from '@/lib/api/query-keys';
@@ -72,17 +72,7 @@ export function ClusterOverview() {
 
   return (
     <div className="flex h-screen min-h-0 flex-col">
-      <header className="flex h-14 shrink-0 items-center gap-4 border-b border-line bg-surface px-4">
-        <div className="flex items-center gap-2">
-          <svg aria-hidden="true" viewBox="0 0 32 32" className="h-6 w-6">
-            <rect width="32" height="32" rx="7" className="fill-accent" />
-            <circle cx="9" cy="22" r="4" fill="#fff" />
-            <circle cx="23" cy="10" r="4" fill="#fff" />
-            <path d="M9 22 C9 14 23 18 23 10" stroke="#fff" strokeWidth="2.5" fill="none" />
-          </svg>
-          <h1 className="text-base font-semibold tracking-tight">podpath</h1>
-        </div>
-        <div className="h-6 w-px bg-line" aria-hidden="true" />
+      <AppHeader right={<SyncIndicator ok={health.data?.ok ?? false} known={health.isSuccess} />}>
         <ContextSwitcher onSwitched={resetView} />
         {snapshot && <ClusterBadge demo={snapshot.demo} dataPlane={snapshot.dataPlane} />}
         {snapshot && (
@@ -97,11 +87,7 @@ export function ClusterOverview() {
               : [snapshot.cni.plugin, snapshot.cni.backend].filter(Boolean).join(' ')}
           </p>
         )}
-        <div className="ml-auto flex items-center gap-3">
-          <SyncIndicator ok={health.data?.ok ?? false} known={health.isSuccess} />
-          <ThemeToggle />
-        </div>
-      </header>
+      </AppHeader>
 
       <div className="flex min-h-0 flex-1">
         <aside

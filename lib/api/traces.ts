@@ -182,6 +182,7 @@ export const traceResultSchema = z.object({
   raw: z.record(z.string(), z.string().optional()),
   /** Not in lib/trace/types.ts yet: an addition of the engine, optional everywhere. */
   timings: traceTimingsSchema.nullable().optional(),
+  importedFrom: z.object({ id: z.string(), importedAt: z.string() }).nullable().optional(),
 });
 
 /** `GET /api/traces?from=&to=&status=&limit=`: every parameter optional. */

@@ -9,6 +9,7 @@ import type {
 } from '../api/traces';
 import { connectCountFromEnv } from '../engine/config';
 import { createTraceEngine } from '../engine/engine';
+import { newTraceId } from '../engine/ids';
 import { createTraceEventStream, SSE_HEADERS } from '../engine/sse';
 import type { ClusterAccess, TraceEngine } from '../engine/types';
 import { errorResponse, jsonError } from '../http/responses';
@@ -93,6 +94,37 @@ export async function closeTraceEngine(): Promise<void> {
 export async function startTrace(body: TraceRequest): Promise<TraceCreated> {
   const started = await getTraceEngine().start(body);
   return { id: started.id, url: `/traces/${started.id}` };
+}
+
+/** The store the engine writes to (created with the engine). */
+export function getTraceStore(): TraceStore {
+  getTraceEngine();
+  const store = holder().store;
+  if (!store) throw new Error('podpath: the trace store is not open');
+  return store;
+}
+
+/**
+ * Stores a trace from a JSON export under a new id, so that it gets its own share link; the id
+ * it had and the time it came in are kept in `importedFrom`. A trace that was still running
+ * when exported cannot be finished here, so it is stored as an error.
+ */
+export async function importTrace(exported: TraceResult): Promise<TraceCreated> {
+  const id = newTraceId();
+  const imported: TraceResult = {
+    ...exported,
+    id,
+    importedFrom: { id: exported.id, importedAt: new Date().toISOString() },
+  };
+  if (imported.status === 'running') {
+    imported.status = 'error';
+    imported.error = {
+      code: 'incomplete-export',
+      message: 'this trace was still running when it was exported',
+    };
+  }
+  await getTraceStore().save(imported);
+  return { id, url: `/traces/${id}` };
 }
 
 /** `GET /api/traces/ID`: null for an unknown id. */

@@ -135,4 +135,6 @@ export interface TraceResult {
     probes: { kind: 'traceroute' | 'connect' | 'dns'; ms: number; runMs: number | null }[];
   } | null;
   raw: { traceroute?: string; connect?: string; [probe: string]: string | undefined };
+  /** Set on a trace opened from a JSON export: the id it had and when it came in. */
+  importedFrom?: { id: string; importedAt: string } | null;
 }
