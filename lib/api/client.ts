@@ -6,6 +6,12 @@ import type { z } from 'zod';
 import { contextsResponseSchema, healthResponseSchema, type ContextSwitchRequest } from './cluster';
 import { errorBodySchema } from './errors';
 import { inventoryResponseSchema } from './inventory';
+import {
+  traceCreatedSchema,
+  traceListResponseSchema,
+  traceResultSchema,
+  type TraceListQuery,
+} from './traces';
 
 /** Same literal as lib/http/csrf.ts; duplicated so this module stays free of server code. */
 const CSRF_HEADER = 'X-Podpath-Request';
@@ -29,6 +35,8 @@ export class ApiError extends Error {
 export interface RequestOptions {
   method?: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   body?: unknown;
+  /** A body that already is JSON text, sent as it is (a file the user picked). */
+  rawBody?: string;
   signal?: AbortSignal;
   /** Base URL for callers outside the browser (tests, scripts). */
   baseUrl?: string;
@@ -47,11 +55,12 @@ export async function apiRequest<S extends z.ZodType>(
   opts: RequestOptions = {},
 ): Promise<z.infer<S>> {
   const headers: Record<string, string> = { Accept: 'application/json', [CSRF_HEADER]: '1' };
-  if (opts.body !== undefined) headers['Content-Type'] = 'application/json';
+  const body = opts.rawBody ?? (opts.body === undefined ? undefined : JSON.stringify(opts.body));
+  if (body !== undefined) headers['Content-Type'] = 'application/json';
   const res = await (opts.fetchImpl ?? fetch)(`${opts.baseUrl ?? ''}${path}`, {
     method: opts.method ?? 'GET',
     headers,
-    body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
+    body,
     signal: opts.signal,
     cache: 'no-store',
   });
@@ -99,3 +108,24 @@ export const fetchContexts = (signal?: AbortSignal) =>
 
 export const switchContext = (body: ContextSwitchRequest) =>
   apiRequest('/api/context', contextsResponseSchema, { method: 'POST', body });
+
+/** `GET /api/traces`: newest first, the query's filters applied by the server. */
+export const fetchTraces = (query: TraceListQuery = {}, signal?: AbortSignal) => {
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(query)) {
+    if (value !== undefined && value !== '') params.set(key, String(value));
+  }
+  const qs = params.toString();
+  return apiRequest(`/api/traces${qs ? `?${qs}` : ''}`, traceListResponseSchema, { signal });
+};
+
+/** `GET /api/traces/ID`. */
+export const fetchTrace = (id: string, signal?: AbortSignal) =>
+  apiRequest(`/api/traces/${encodeURIComponent(id)}`, traceResultSchema, { signal });
+
+/**
+ * `POST /api/traces/import` with the text of an export file exactly as read, so that the
+ * server, not the browser, says what is wrong with a bad file.
+ */
+export const importTraceFile = (json: string) =>
+  apiRequest('/api/traces/import', traceCreatedSchema, { method: 'POST', rawBody: json });
