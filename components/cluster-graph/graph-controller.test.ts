@@ -125,4 +125,29 @@ describe('GraphController', () => {
     controller.setTheme('dark');
     expect(pod.style('background-color')).not.toBe(light);
   });
+
+  it('reports taps on pods, Services and node boxes as picks and rings the picked ends', () => {
+    const { cy, controller } = setup();
+    controller.attach(cy);
+    controller.setModel(buildGraphElements(demoSnapshot(), all));
+    const picked: string[] = [];
+    const off = controller.onPick((id) => picked.push(id));
+    cy.getElementById('pod:default/web-client').emit('tap');
+    cy.getElementById('service:default/httpd').emit('tap');
+    cy.getElementById('node:node-1').emit('tap');
+    cy.getElementById('node-1/eth1').emit('tap');
+    off();
+    cy.getElementById('pod:default/httpd').emit('tap');
+    expect(picked).toEqual(['pod:default/web-client', 'service:default/httpd', 'node:node-1']);
+
+    controller.setPicks({ from: 'pod:default/web-client', to: 'pod:default/httpd' });
+    expect(cy.getElementById('pod:default/web-client').hasClass('pick-from')).toBe(true);
+    expect(cy.getElementById('pod:default/httpd').hasClass('pick-to')).toBe(true);
+    const drawnFrom = controller
+      .getDrawn()
+      .elements.find((e) => e.data.id === 'pod:default/web-client');
+    expect(drawnFrom?.classes).toContain('pick-from');
+    controller.setPicks({ from: null, to: 'pod:default/httpd' });
+    expect(cy.getElementById('pod:default/web-client').hasClass('pick-from')).toBe(false);
+  });
 });

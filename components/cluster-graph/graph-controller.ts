@@ -9,13 +9,29 @@ import type { Core, ElementDefinition, EventObject, StylesheetStyle } from 'cyto
 import { diffGraph } from './diff';
 import { HIGHLIGHT_CLASSES, highlightClasses } from './highlight';
 import { layoutGraph, type LaidOutGraph } from './layout';
-import { graphStylesheet } from './stylesheet';
+import { graphBackground, graphStylesheet } from './stylesheet';
 import type { GraphEdgeData, GraphHighlight, GraphModel, GraphNodeData, Theme } from './types';
 
 /** One element as cytoscape holds it, read back after each change. */
 export type DrawnElement =
-  | { group: 'nodes'; data: GraphNodeData; classes: string[] }
+  | {
+      group: 'nodes';
+      data: GraphNodeData;
+      classes: string[];
+      /** Where it is on screen (its centre, in CSS pixels of the canvas), for tests that click. */
+      rendered: { x: number; y: number } | null;
+    }
   | { group: 'edges'; data: GraphEdgeData; classes: string[] };
+
+/** Endpoints picked for a trace, drawn with their own rings. */
+export interface GraphPicks {
+  from: string | null;
+  to: string | null;
+}
+
+/** Node kinds a click can pick as a trace endpoint. */
+const PICKABLE = 'node.pod, node.service, node.k8s-node, node.hop';
+const PICK_CLASSES = ['pick-from', 'pick-to'] as const;
 
 export interface DrawnGraph {
   /** Bumped on every change, so tests can wait for the canvas to settle. */
@@ -35,6 +51,9 @@ export class GraphController {
   private drawn: DrawnGraph = EMPTY;
   private readonly drawnListeners = new Set<() => void>();
   private readonly selectListeners = new Set<(id: string | null) => void>();
+  private readonly pickListeners = new Set<(id: string) => void>();
+  private picks: GraphPicks = { from: null, to: null };
+  private publishFrame: number | null = null;
 
   /** Takes over a fresh `cy` instance and draws whatever was set before it existed. */
   attach(cy: Core): void {
@@ -42,13 +61,20 @@ export class GraphController {
     this.drawnModel = null;
     cy.style(graphStylesheet(this.theme) as unknown as StylesheetStyle[]);
     cy.on('tap', 'node.pod', (evt: EventObject) => this.emitSelect(evt.target.id() as string));
+    cy.on('tap', PICKABLE, (evt: EventObject) => {
+      for (const l of this.pickListeners) l(evt.target.id() as string);
+    });
     cy.on('tap', (evt: EventObject) => {
       if (evt.target === cy) this.emitSelect(null);
     });
+    // Screen positions follow pans and zooms; republished once per frame at most.
+    cy.on('viewport resize', () => this.schedulePublish());
     this.sync();
   }
 
   detach(): void {
+    if (this.publishFrame !== null) clearTimeout(this.publishFrame);
+    this.publishFrame = null;
     this.cy = null;
     this.drawnModel = null;
   }
@@ -71,6 +97,33 @@ export class GraphController {
     if (theme === this.theme) return;
     this.theme = theme;
     this.cy?.style(graphStylesheet(theme) as unknown as StylesheetStyle[]);
+  }
+
+  /** The picked trace endpoints, ringed on the canvas (ids that are not drawn are ignored). */
+  setPicks(picks: GraphPicks): void {
+    this.picks = picks;
+    if (!this.cy || !this.wanted) return;
+    this.applyHighlight(this.cy, this.wanted);
+    this.publish();
+  }
+
+  /** Called with the element id of a pod, Service, node box or trace hop when it is clicked. */
+  onPick(listener: (id: string) => void): () => void {
+    this.pickListeners.add(listener);
+    return () => this.pickListeners.delete(listener);
+  }
+
+  /** The whole graph as a PNG, twice the screen resolution, on the theme's background. */
+  async png(): Promise<Blob | null> {
+    const cy = this.cy;
+    if (!cy) return null;
+    const blob = cy.png({
+      output: 'blob-promise',
+      full: true,
+      scale: 2,
+      bg: graphBackground(this.theme),
+    }) as unknown as Promise<Blob>;
+    return blob;
   }
 
   /** Called with a pod's element id when it is clicked, null for a click on the background. */
@@ -135,8 +188,10 @@ export class GraphController {
   private applyHighlight(cy: Core, model: LaidOutGraph): void {
     const wanted = highlightClasses(model, this.highlight);
     cy.batch(() => {
-      cy.elements().removeClass([...HIGHLIGHT_CLASSES]);
+      cy.elements().removeClass([...HIGHLIGHT_CLASSES, ...PICK_CLASSES]);
       for (const [id, classes] of wanted) cy.getElementById(id).addClass(classes);
+      if (this.picks.from) cy.getElementById(this.picks.from).addClass('pick-from');
+      if (this.picks.to) cy.getElementById(this.picks.to).addClass('pick-to');
     });
   }
 
@@ -151,6 +206,15 @@ export class GraphController {
     if (!inside) cy.animate({ center: { eles: ele } }, { duration: 200 });
   }
 
+  private schedulePublish(): void {
+    if (this.publishFrame !== null) return;
+    // A timer rather than requestAnimationFrame: it also runs in headless cytoscape (tests).
+    this.publishFrame = setTimeout(() => {
+      this.publishFrame = null;
+      this.publish();
+    }, 32) as unknown as number;
+  }
+
   private publish(): void {
     const cy = this.cy;
     if (!cy) return;
@@ -158,11 +222,17 @@ export class GraphController {
     cy.elements().forEach((ele) => {
       const classes = ele.classes() as unknown as string[];
       const data: unknown = ele.data();
-      elements.push(
-        ele.group() === 'nodes'
-          ? { group: 'nodes', data: data as GraphNodeData, classes }
-          : { group: 'edges', data: data as GraphEdgeData, classes },
-      );
+      if (ele.group() === 'nodes') {
+        const p = ele.renderedPosition();
+        elements.push({
+          group: 'nodes',
+          data: data as GraphNodeData,
+          classes,
+          rendered: { x: Math.round(p.x), y: Math.round(p.y) },
+        });
+      } else {
+        elements.push({ group: 'edges', data: data as GraphEdgeData, classes });
+      }
     });
     this.drawn = { version: this.drawn.version + 1, elements };
     for (const l of this.drawnListeners) l();

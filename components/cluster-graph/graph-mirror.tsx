@@ -5,6 +5,7 @@ import type { DrawnElement, GraphController } from './graph-controller';
 import type { GraphNodeData } from './types';
 
 type DrawnNode = Extract<DrawnElement, { group: 'nodes' }>;
+type DrawnEdge = Extract<DrawnElement, { group: 'edges' }>;
 
 /**
  * What the canvas holds, as an accessible structure: screen readers get the picture as nested
@@ -22,9 +23,15 @@ export function GraphMirror({ controller }: { controller: GraphController }) {
   const childrenOf = (parent: string) => nodes.filter((n) => n.data.parent === parent);
   const k8sNodes = nodes.filter((n) => n.data.kind === 'k8s-node');
   const services = nodes.filter((n) => n.data.kind === 'service');
+  const hops = nodes.filter((n) => n.data.kind === 'hop');
+  const traceLinks = drawn.elements
+    .filter((e): e is DrawnEdge => e.group === 'edges' && e.data.kind === 'trace')
+    .sort((a, b) => (a.data.index ?? 0) - (b.data.index ?? 0));
   const endpointsOf = (serviceId: string) =>
     drawn.elements
-      .filter((e) => e.group === 'edges' && e.data.source === serviceId)
+      .filter(
+        (e) => e.group === 'edges' && e.data.kind === 'endpoint' && e.data.source === serviceId,
+      )
       .map((e) => (e.group === 'edges' ? e.data.target : ''));
 
   return (
@@ -99,6 +106,36 @@ export function GraphMirror({ controller }: { controller: GraphController }) {
           );
         })}
       </ul>
+      {traceLinks.length > 0 && (
+        <ol aria-label="Trace path">
+          {traceLinks.map((e) => (
+            <li
+              key={e.data.id}
+              data-testid="graph-trace-link"
+              data-index={e.data.index}
+              data-source={e.data.source}
+              data-target={e.data.target}
+              data-state={e.data.state}
+              data-label={e.data.label ?? ''}
+              data-classes={e.classes.join(' ')}
+            >
+              {e.data.source} to {e.data.target}: {e.data.state}
+              {e.data.label ? ` (${e.data.label})` : ''}
+            </li>
+          ))}
+        </ol>
+      )}
+      {hops.length > 0 && (
+        <ul aria-label="Outside the cluster">
+          {hops.map((h) =>
+            h.data.kind === 'hop' ? (
+              <li key={h.data.id} {...attrs(h)} data-hop-kind={h.data.hopKind}>
+                {h.data.hopKind} {h.data.ip ?? h.data.label}
+              </li>
+            ) : null,
+          )}
+        </ul>
+      )}
     </div>
   );
 }
@@ -110,6 +147,7 @@ function attrs(el: DrawnNode) {
     'data-id': data.id,
     'data-classes': el.classes.join(' '),
     'data-selected': String(el.classes.includes('is-selected')),
+    'data-rendered': el.rendered ? `${el.rendered.x},${el.rendered.y}` : '',
   };
 }
 

@@ -25,6 +25,8 @@ const SERVICE_GAP_X = 20;
 const SERVICE_GAP_Y = 20;
 /** From the lowest node box content down to the first row of Services. */
 const SERVICE_DROP = 80;
+/** From the network bar up to the row of things outside the cluster a trace went through. */
+const HOP_RISE = 96;
 
 export interface LaidOutNode extends GraphNode {
   /** Absent on compound nodes: cytoscape sizes those around their children. */
@@ -92,6 +94,16 @@ export function layoutGraph(model: GraphModel): LaidOutGraph {
     });
     rowTop += rowHeight + SERVICE_GAP_Y;
   }
+
+  // What a trace went through beyond the cluster (LoadBalancer IPs, outside machines, unknown
+  // hops): a row above the node network, in path order, so that it never moves anything else.
+  const hops = model.nodes.filter((n) => n.data.kind === 'hop');
+  hops.forEach((h, i) => {
+    positions.set(h.data.id, {
+      x: SERVICE_WIDTH / 2 + i * (SERVICE_WIDTH + SERVICE_GAP_X),
+      y: -NETWORK_RISE - HOP_RISE,
+    });
+  });
 
   return {
     nodes: model.nodes.map((n) => {

@@ -35,6 +35,13 @@ interface Palette {
   endpointEdge: string;
   accent: string;
   match: string;
+  ok: string;
+  warn: string;
+  broken: string;
+  unknown: string;
+  labelBg: string;
+  pickFrom: string;
+  pickTo: string;
 }
 
 const palettes: Record<Theme, Palette> = {
@@ -64,6 +71,13 @@ const palettes: Record<Theme, Palette> = {
     endpointEdge: '#a78bfa',
     accent: '#2563eb',
     match: '#16a34a',
+    ok: '#16a34a',
+    warn: '#d97706',
+    broken: '#dc2626',
+    unknown: '#94a3b8',
+    labelBg: '#ffffff',
+    pickFrom: '#2563eb',
+    pickTo: '#9333ea',
   },
   dark: {
     text: '#e2e8f0',
@@ -91,6 +105,13 @@ const palettes: Record<Theme, Palette> = {
     endpointEdge: '#8b5cf6',
     accent: '#60a5fa',
     match: '#4ade80',
+    ok: '#4ade80',
+    warn: '#fbbf24',
+    broken: '#f87171',
+    unknown: '#64748b',
+    labelBg: '#020617',
+    pickFrom: '#60a5fa',
+    pickTo: '#c084fc',
   },
 };
 
@@ -257,6 +278,126 @@ export function graphStylesheet(theme: Theme): GraphStyle[] {
         'underlay-padding': 6,
         'underlay-shape': 'round-rectangle',
         opacity: 1,
+      },
+    },
+    // A trace: its path stands out, the rest of the cluster fades but stays for context.
+    { selector: '.faded', style: { opacity: 0.16 } },
+    { selector: 'node.k8s-node.faded', style: { opacity: 0.35 } },
+    {
+      selector: 'node.on-trace',
+      style: { 'border-color': c.accent, 'border-width': 2.5, opacity: 1 },
+    },
+    {
+      selector: 'node.hop-seen',
+      style: {
+        'border-color': c.accent,
+        'border-width': 2.5,
+        'underlay-color': c.accent,
+        'underlay-opacity': 0.14,
+        'underlay-padding': 5,
+        'underlay-shape': 'round-rectangle',
+      },
+    },
+    {
+      selector: 'node.hop',
+      style: { 'background-color': c.nodeFill, 'border-color': c.nodeBorder, 'border-width': 1.5 },
+    },
+    {
+      selector: 'node.hop-loadbalancer',
+      style: { shape: 'hexagon', 'background-color': c.lbFill, 'border-color': c.lbBorder },
+    },
+    { selector: 'node.hop-external', style: { 'border-style': 'dashed', shape: 'barrel' } },
+    {
+      selector: 'node.hop-unknown',
+      style: { 'border-style': 'dotted', color: c.muted, shape: 'ellipse' },
+    },
+    {
+      selector: 'node.trace-source, node.pick-from',
+      style: {
+        'underlay-color': c.pickFrom,
+        'underlay-opacity': 0.22,
+        'underlay-padding': 7,
+        'underlay-shape': 'round-rectangle',
+        'border-color': c.pickFrom,
+        'border-width': 3,
+        opacity: 1,
+      },
+    },
+    {
+      selector: 'node.trace-target, node.pick-to',
+      style: {
+        'underlay-color': c.pickTo,
+        'underlay-opacity': 0.22,
+        'underlay-padding': 7,
+        'underlay-shape': 'round-rectangle',
+        'border-color': c.pickTo,
+        'border-width': 3,
+        opacity: 1,
+      },
+    },
+    {
+      selector: 'edge.trace-link',
+      style: {
+        width: 4,
+        opacity: 1,
+        'curve-style': 'bezier',
+        'control-point-step-size': 46,
+        'target-arrow-shape': 'triangle',
+        'arrow-scale': 0.9,
+        label: 'data(label)',
+        'font-family': FONT,
+        'font-size': 11,
+        'font-weight': 600,
+        color: c.text,
+        'text-background-color': c.labelBg,
+        'text-background-opacity': 0.92,
+        'text-background-padding': '3',
+        'text-background-shape': 'round-rectangle',
+        'text-rotation': 'none',
+        'z-index': 20,
+      },
+    },
+    {
+      selector: 'edge.state-ok',
+      style: { 'line-color': c.ok, 'target-arrow-color': c.ok },
+    },
+    {
+      selector: 'edge.state-intermittent',
+      style: {
+        'line-color': c.warn,
+        'target-arrow-color': c.warn,
+        'line-style': 'dashed',
+        'line-dash-pattern': [10, 5],
+        color: c.warn,
+      },
+    },
+    {
+      selector: 'edge.state-broken',
+      style: {
+        'line-color': c.broken,
+        'target-arrow-color': c.broken,
+        'target-arrow-shape': 'tee',
+        color: c.broken,
+        width: 5,
+      },
+    },
+    {
+      selector: 'edge.state-unknown',
+      style: {
+        'line-color': c.unknown,
+        'target-arrow-color': c.unknown,
+        'line-style': 'dotted',
+        width: 3,
+      },
+    },
+    {
+      selector: 'edge.active-link',
+      style: {
+        width: 7,
+        'underlay-color': c.accent,
+        'underlay-opacity': 0.25,
+        'underlay-padding': 4,
+        'z-index': 30,
       },
     },
     // Cytoscape's own selection state is not used: selection lives in React and comes in

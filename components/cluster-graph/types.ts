@@ -4,8 +4,8 @@
  * cytoscape elements one to one (same ids, same data).
  */
 
-export type GraphNodeKind = 'network' | 'k8s-node' | 'interface' | 'pod' | 'service';
-export type GraphEdgeKind = 'uplink' | 'bridge' | 'veth' | 'host-netns' | 'endpoint';
+export type GraphNodeKind = 'network' | 'k8s-node' | 'interface' | 'pod' | 'service' | 'hop';
+export type GraphEdgeKind = 'uplink' | 'bridge' | 'veth' | 'host-netns' | 'endpoint' | 'trace';
 
 interface GraphNodeDataBase {
   id: string;
@@ -67,8 +67,18 @@ export interface ServiceNodeData extends GraphNodeDataBase {
   externalTrafficPolicy: 'Cluster' | 'Local' | null;
 }
 
+/**
+ * Something a trace's path went through that the cluster graph does not draw: a LoadBalancer
+ * IP, a machine outside the cluster, a hop nobody owns or one that stayed silent.
+ */
+export interface HopNodeData extends GraphNodeDataBase {
+  kind: 'hop';
+  hopKind: 'loadbalancer' | 'external' | 'unknown' | 'node' | 'pod' | 'interface' | 'service';
+  ip: string | null;
+}
+
 export type GraphNodeData =
-  NetworkNodeData | K8sNodeData | InterfaceNodeData | PodNodeData | ServiceNodeData;
+  NetworkNodeData | K8sNodeData | InterfaceNodeData | PodNodeData | ServiceNodeData | HopNodeData;
 
 export interface GraphEdgeData {
   id: string;
@@ -76,6 +86,9 @@ export interface GraphEdgeData {
   source: string;
   target: string;
   label?: string;
+  /** Trace links only: their state and index in the trace's links[]. */
+  state?: 'ok' | 'broken' | 'intermittent' | 'unknown';
+  index?: number;
 }
 
 export interface GraphNode {
