@@ -1,0 +1,105 @@
+import type { TraceResult } from '@/lib/trace/types';
+import { inlineSegments } from './format';
+
+/** Prose with its `code`, endpoint ids and addresses set in monospace. */
+export function InlineText({ text }: { text: string }) {
+  return (
+    <>
+      {inlineSegments(text).map((s, i) =>
+        s.code ? (
+          <code
+            key={i}
+            className="rounded bg-surface-2 px-1 py-px font-mono text-[0.92em] break-all text-fg"
+          >
+            {s.text}
+          </code>
+        ) : (
+          <span key={i}>{s.text}</span>
+        ),
+      )}
+    </>
+  );
+}
+
+/** The trace's error and its notes for the reader, as callouts; nothing when there are none. */
+export function TraceNotes({ trace }: { trace: Pick<TraceResult, 'notes' | 'error'> }) {
+  const notes = trace.notes ?? [];
+  const error = trace.error ?? null;
+  if (notes.length === 0 && !error) return null;
+
+  return (
+    <div data-testid="trace-notes" className="space-y-2 text-sm">
+      {error && (
+        <div
+          role="alert"
+          data-testid="trace-error"
+          data-code={error.code}
+          className="flex gap-2.5 rounded-md border border-danger/40 bg-danger-soft px-3 py-2.5 text-fg"
+        >
+          <ErrorIcon />
+          <div className="min-w-0">
+            <p className="font-medium text-danger">
+              The trace failed{' '}
+              <span className="font-mono text-xs font-normal text-fg-muted">({error.code})</span>
+            </p>
+            <p className="mt-0.5 break-words">
+              <InlineText text={error.message} />
+            </p>
+          </div>
+        </div>
+      )}
+      {notes.length > 0 && (
+        <section
+          aria-labelledby="trace-notes-heading"
+          className="flex gap-2.5 rounded-md border border-line bg-surface-2 px-3 py-2.5"
+        >
+          <InfoIcon />
+          <div className="min-w-0">
+            <h3 id="trace-notes-heading" className="font-medium text-fg">
+              {notes.length === 1 ? 'Note' : 'Notes'}
+            </h3>
+            <ul className="mt-0.5 space-y-1 text-fg-muted">
+              {notes.map((n, i) => (
+                <li key={i} data-testid="trace-note" className="break-words">
+                  <InlineText text={n} />
+                </li>
+              ))}
+            </ul>
+          </div>
+        </section>
+      )}
+    </div>
+  );
+}
+
+function ErrorIcon() {
+  return (
+    <svg
+      aria-hidden="true"
+      viewBox="0 0 16 16"
+      className="mt-0.5 h-4 w-4 shrink-0 text-danger"
+      fill="none"
+      stroke="currentColor"
+      strokeWidth="1.6"
+    >
+      <circle cx="8" cy="8" r="6.5" />
+      <path d="M5.75 5.75l4.5 4.5M10.25 5.75l-4.5 4.5" strokeLinecap="round" />
+    </svg>
+  );
+}
+
+function InfoIcon() {
+  return (
+    <svg
+      aria-hidden="true"
+      viewBox="0 0 16 16"
+      className="mt-0.5 h-4 w-4 shrink-0 text-accent"
+      fill="none"
+      stroke="currentColor"
+      strokeWidth="1.6"
+    >
+      <circle cx="8" cy="8" r="6.5" />
+      <path d="M8 7.25v4M8 4.75v.01" strokeLinecap="round" />
+    </svg>
+  );
+}
