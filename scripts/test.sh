@@ -30,7 +30,7 @@ step "system packages" bash scripts/ensure-system-packages.sh
 step "typecheck" npx --no-install tsc --noEmit
 step "lint" npx --no-install eslint . --max-warnings 0
 step "format" npx --no-install prettier --check .
-step "unit, integration and lab tests" npx --no-install vitest run
+step "unit, integration and lab tests" bash scripts/with-postgres.sh npx --no-install vitest run
 step "build" npx --no-install next build
 step "end-to-end" npx --no-install playwright test
 

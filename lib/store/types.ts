@@ -15,9 +15,9 @@ export interface TraceListFilter {
 export type TracePatch = Partial<Omit<TraceResult, 'id' | 'createdAt'>>;
 
 /**
- * Where traces live. Small on purpose: the in-memory store today and SQLite / PostgreSQL later
- * implement the same four calls, all async so that a database can stand behind them. Results
- * go in and come out as copies; a caller never shares an object with the store.
+ * Where traces live. Small on purpose: the in-memory store, SQLite and PostgreSQL implement the
+ * same four calls, all async so that a database can stand behind them. Results go in and come
+ * out as copies; a caller never shares an object with the store.
  */
 export interface TraceStore {
   /** Inserts a trace, or replaces the one with the same id. */
@@ -28,6 +28,14 @@ export interface TraceStore {
   list(filter?: TraceListFilter): Promise<TraceResult[]>;
   /** Merges `patch` into a stored trace; the updated trace, or null when there is none. */
   update(id: string, patch: TracePatch): Promise<TraceResult | null>;
+  /**
+   * True when other processes may use the same store at the same time (several dashboard
+   * replicas on one PostgreSQL): a trace it holds as running may then belong to another live
+   * process, so neither it nor its probe pods may be taken for a dead process's leftovers.
+   */
+  readonly shared?: boolean;
+  /** Releases the connection or file; the store must not be used afterwards. */
+  close?(): Promise<void>;
 }
 
 export const DEFAULT_LIST_LIMIT = 50;
