@@ -1,6 +1,7 @@
 import { rules } from '@/lib/diagnosis/rules';
 import 'server-only';
 
+import path from 'node:path';
 import type {
   TraceCancelResponse,
   TraceCreated,
@@ -14,7 +15,7 @@ import { createTraceEventStream, SSE_HEADERS } from '../engine/sse';
 import type { ClusterAccess, TraceEngine } from '../engine/types';
 import { errorResponse, jsonError } from '../http/responses';
 import { parseKnownHosts } from '../resolve';
-import { createMemoryTraceStore } from '../store/memory';
+import { openTraceStore } from '../store';
 import type { TraceStore } from '../store/types';
 import type { TraceResult } from '../trace/types';
 import { getClusterRuntime } from './cluster-runtime';
@@ -52,7 +53,9 @@ function currentCluster(): ClusterAccess {
 export function getTraceEngine(): TraceEngine {
   const h = holder();
   if (!h.engine) {
-    h.store ??= createMemoryTraceStore();
+    // SQLite in the data dir unless DATABASE_URL or PODPATH_STORE say otherwise; it opens (and
+    // migrates) on first use, and an open failure is logged and answers every call.
+    h.store ??= openTraceStore({ env: process.env, dataDir: path.join(process.cwd(), 'data') });
     const engine = createTraceEngine({
       cluster: currentCluster,
       store: h.store,

@@ -12,7 +12,8 @@ import type { TraceStore } from './types';
 export const SQLITE_FILE = 'podpath.sqlite';
 
 export interface OpenTraceStoreOptions {
-  env: NodeJS.ProcessEnv;
+  /** process.env, or a plain record in tests (Next.js makes NODE_ENV required on ProcessEnv). */
+  env: Readonly<Record<string, string | undefined>>;
   /** The data dir when PODPATH_DATA_DIR is not set (`<project root>/data`). */
   dataDir: string;
   /** Where open failures are reported besides the calls that fail; console.error by default. */
