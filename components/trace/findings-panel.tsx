@@ -67,27 +67,19 @@ export function FindingsPanel({ trace, activeLink, onSelectLink }: FindingsPanel
   const counts = countBySeverity(findings);
 
   return (
-    <section
-      data-testid="findings-panel"
-      aria-labelledby={`${id}-heading`}
-      className="flex flex-col gap-3"
-    >
-      <div className="flex flex-wrap items-baseline gap-x-3 gap-y-1">
-        <h2 id={`${id}-heading`} className="text-base font-semibold text-fg">
-          Findings
-        </h2>
-        {findings.length > 0 && (
-          <p className="text-xs text-fg-muted tabular-nums">
-            {(['error', 'warning', 'info'] as const)
-              .filter((s) => counts[s] > 0)
-              .map(
-                (s) =>
-                  `${counts[s]} ${SEVERITY[s].word.toLowerCase()}${counts[s] === 1 ? '' : 's'}`,
-              )
-              .join(' · ')}
-          </p>
-        )}
-      </div>
+    // No heading of its own: the page puts it under one ("Diagnosis"), so the cards are h4.
+    <div data-testid="findings-panel" className="flex flex-col gap-3">
+      {findings.length > 0 && (
+        <p data-testid="findings-count" className="text-xs text-fg-muted tabular-nums">
+          {findings.length} finding{findings.length === 1 ? '' : 's'}:{' '}
+          {(['error', 'warning', 'info'] as const)
+            .filter((s) => counts[s] > 0)
+            .map(
+              (s) => `${counts[s]} ${SEVERITY[s].word.toLowerCase()}${counts[s] === 1 ? '' : 's'}`,
+            )
+            .join(' · ')}
+        </p>
+      )}
 
       {findings.length === 0 ? (
         <NoFindings status={trace.status} />
@@ -106,7 +98,7 @@ export function FindingsPanel({ trace, activeLink, onSelectLink }: FindingsPanel
           ))}
         </ol>
       )}
-    </section>
+    </div>
   );
 }
 
@@ -191,9 +183,9 @@ function FindingCard({ finding, idPrefix, trace, active, onSelectLink }: Finding
         </span>
       </header>
 
-      <h3 id={titleId} className="mt-2 text-[15px] leading-snug font-semibold text-fg">
+      <h4 id={titleId} className="mt-2 text-[15px] leading-snug font-semibold text-fg">
         <InlineText text={finding.title} />
-      </h3>
+      </h4>
 
       <LinkRef trace={trace} link={finding.link} active={active} onSelectLink={onSelectLink} />
 
@@ -208,35 +200,35 @@ function FindingCard({ finding, idPrefix, trace, active, onSelectLink }: Finding
       )}
 
       {finding.evidence.length > 0 && (
-        <section aria-labelledby={`${titleId}-evidence`} className="mt-4">
-          <h4
+        <div className="mt-4">
+          <h5
             id={`${titleId}-evidence`}
             className="text-xs font-semibold tracking-wide text-fg-muted uppercase"
           >
             Evidence
-          </h4>
+          </h5>
           <ul className="mt-1.5 space-y-1.5 text-sm">
             {finding.evidence.map((e, i) => (
               <Evidence key={i} text={e} />
             ))}
           </ul>
-        </section>
+        </div>
       )}
 
       {finding.fix.length > 0 && (
-        <section aria-labelledby={`${titleId}-fix`} className="mt-4">
-          <h4
+        <div className="mt-4">
+          <h5
             id={`${titleId}-fix`}
             className="text-xs font-semibold tracking-wide text-fg-muted uppercase"
           >
             {finding.fix.length === 1 ? 'Fix' : 'Fixes'}
-          </h4>
+          </h5>
           <ol className="mt-1.5 space-y-3">
             {finding.fix.map((fix, i) => (
               <FixView key={i} fix={fix} number={finding.fix.length > 1 ? i + 1 : null} />
             ))}
           </ol>
-        </section>
+        </div>
       )}
     </article>
   );

@@ -30,7 +30,8 @@ export function HopTable({ trace, activeHop, onSelectHop }: HopTableProps) {
       className="overflow-x-auto rounded-lg border border-line bg-surface"
     >
       <table className="w-full min-w-[44rem] table-fixed border-collapse text-sm">
-        <caption className="px-3 pt-2.5 pb-2 text-left text-sm font-semibold text-fg">Hops</caption>
+        {/* The page shows "Hops" as the section's heading; the caption names the table. */}
+        <caption className="sr-only">Hops</caption>
         <colgroup>
           <col className="w-12" />
           <col className="w-36" />
@@ -39,7 +40,7 @@ export function HopTable({ trace, activeHop, onSelectHop }: HopTableProps) {
           <col className="w-36" />
         </colgroup>
         <thead>
-          <tr className="h-8 border-t border-line bg-surface-2 text-left text-xs font-medium text-fg-muted">
+          <tr className="h-8 bg-surface-2 text-left text-xs font-medium text-fg-muted">
             <th scope="col" className="px-3 text-right font-medium">
               TTL
             </th>

@@ -24,14 +24,11 @@ export function RawOutput({ raw }: RawOutputProps) {
 
   if (keys.length === 0 || selected === null) {
     return (
-      <section data-testid="raw-output" aria-labelledby={`${id}-heading`} className="text-sm">
-        <h2 id={`${id}-heading`} className="text-base font-semibold text-fg">
-          Raw output
-        </h2>
-        <p data-testid="raw-output-empty" className="mt-2 text-fg-muted">
+      <div data-testid="raw-output" className="text-sm">
+        <p data-testid="raw-output-empty" className="text-fg-muted">
           No probe output yet: it appears here once a probe has run.
         </p>
-      </section>
+      </div>
     );
   }
 
@@ -68,18 +65,15 @@ export function RawOutput({ raw }: RawOutputProps) {
   const lines = text === '' ? 0 : text.replace(/\n$/, '').split('\n').length;
 
   return (
-    <section
+    // No heading of its own: the page puts it under one ("Raw probe output").
+    <div
       data-testid="raw-output"
-      aria-labelledby={`${id}-heading`}
       className="overflow-hidden rounded-lg border border-line bg-surface"
     >
-      <div className="flex items-center gap-3 border-b border-line px-3 pt-2">
-        <h2 id={`${id}-heading`} className="shrink-0 pb-2 text-sm font-semibold text-fg">
-          Raw output
-        </h2>
+      <div className="flex items-center border-b border-line px-2 pt-1.5">
         <div
           role="tablist"
-          aria-labelledby={`${id}-heading`}
+          aria-label="Probe outputs"
           className="-mb-px flex min-w-0 flex-1 gap-1 overflow-x-auto"
         >
           {keys.map((key, i) => {
@@ -141,6 +135,6 @@ export function RawOutput({ raw }: RawOutputProps) {
           {text === '' ? <span className="text-fg-subtle">(the probe printed nothing)</span> : text}
         </pre>
       </div>
-    </section>
+    </div>
   );
 }
