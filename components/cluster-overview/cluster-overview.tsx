@@ -1,13 +1,23 @@
 'use client';
 
 import { useQuery } from '@tanstack/react-query';
-import { useEffect, useMemo, useState } from 'react';
+import { usePathname, useRouter, useSearchParams } from 'next/navigation';
+import { useCallback, useEffect, useMemo, useState } from 'react';
 import { ClusterGraph } from '@/components/cluster-graph/cluster-graph';
 import { buildGraphElements, podId } from '@/components/cluster-graph/elements';
 import { GraphController } from '@/components/cluster-graph/graph-controller';
 import { GraphMirror } from '@/components/cluster-graph/graph-mirror';
 import { GraphToolbar } from '@/components/cluster-graph/graph-toolbar';
+import { overlayTrace, type TraceDrawing } from '@/components/cluster-graph/trace-overlay';
 import type { GraphModel } from '@/components/cluster-graph/types';
+import {
+  endpointOptions,
+  graphIdForRef,
+  refForGraphId,
+} from '@/components/trace-picker/endpoint-options';
+import { TracePanel } from '@/components/trace-run/trace-panel';
+import { useTraceRun } from '@/components/trace-run/use-trace-run';
+import { TRACE_ID_PATTERN, type RequestedStrategy } from '@/lib/api/traces';
 import { PodDetails } from '@/components/pods/pod-details';
 import { PodList } from '@/components/pods/pod-list';
 import { filterPods, namespacesOf } from '@/components/pods/pod-query';
@@ -29,6 +39,17 @@ export function ClusterOverview() {
   const [query, setQuery] = useState('');
   const [selected, setSelected] = useState<string | null>(null);
   const [theme] = useTheme();
+  const router = useRouter();
+  const pathname = usePathname();
+  const search = useSearchParams();
+  const from = search.get('from') || null;
+  const to = search.get('to') || null;
+  const traceParam = search.get('trace');
+  const [activeSlot, setActiveSlot] = useState<'from' | 'to'>(from && !to ? 'to' : 'from');
+  const [strategy, setStrategy] = useState<RequestedStrategy>('auto');
+  const [activeLink, setActiveLink] = useState<number | null>(null);
+  const [startedAt, setStartedAt] = useState<number | null>(null);
+  const run = useTraceRun();
 
   const inventory = useQuery({
     queryKey: clusterKeys.inventory(),
@@ -56,8 +77,87 @@ export function ClusterOverview() {
     [pods, query],
   );
   const namespaces = useMemo(() => (snapshot ? namespacesOf(snapshot) : []), [snapshot]);
+  const options = useMemo(() => (snapshot ? endpointOptions(snapshot) : []), [snapshot]);
 
-  useEffect(() => controller.setModel(model), [controller, model]);
+  // The URL holds the choice (`/?from=...&to=...&trace=ID`), so even an unrun trace can be shared.
+  const setUrl = useCallback(
+    (next: { from: string | null; to: string | null; trace: string | null }) => {
+      const params = new URLSearchParams();
+      if (next.from) params.set('from', next.from);
+      if (next.to) params.set('to', next.to);
+      if (next.trace) params.set('trace', next.trace);
+      const qs = params.toString();
+      router.replace(qs ? `${pathname}?${qs}` : pathname, { scroll: false });
+    },
+    [router, pathname],
+  );
+
+  const choose = useCallback(
+    (which: 'from' | 'to', ref: string | null) => {
+      const next = { from, to, trace: null as string | null };
+      next[which] = ref;
+      if (next.from === from && next.to === to) return;
+      run.reset();
+      setActiveLink(null);
+      setUrl(next);
+      if (ref && which === 'from') setActiveSlot('to');
+    },
+    [from, to, run, setUrl],
+  );
+
+  // A click on the graph fills the active slot; the target slot stays active for corrections.
+  useEffect(
+    () =>
+      controller.onPick((id) => {
+        const ref = refForGraphId(id);
+        if (ref) choose(activeSlot, ref);
+      }),
+    [controller, choose, activeSlot],
+  );
+
+  // A trace in the URL (a reload, a shared link) is followed or shown. Only a change of the
+  // URL's trace matters: the run's own id reaching the URL must not open it a second time.
+  const { open: openTrace, id: runId } = run;
+  useEffect(() => {
+    if (traceParam && TRACE_ID_PATTERN.test(traceParam) && traceParam !== runId) {
+      openTrace(traceParam);
+    }
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [traceParam, openTrace]);
+
+  const startRun = () => {
+    if (!from || !to) return;
+    setActiveLink(null);
+    setStartedAt(Date.now());
+    void run.start({ from, to, strategy });
+  };
+  useEffect(() => {
+    if (runId && runId !== traceParam) setUrl({ from, to, trace: runId });
+    // Only a new trace id moves the URL.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [runId]);
+
+  const drawing: TraceDrawing | null = useMemo(() => {
+    if (run.result && run.result.status !== 'running') return run.result;
+    if (run.phase === 'running' || run.phase === 'starting') {
+      return { path: [], links: [], findings: [], hops: run.progress.hops };
+    }
+    return null;
+  }, [run.result, run.phase, run.progress.hops]);
+  const traced = useMemo(
+    () => overlayTrace(model, drawing, { activeLink }),
+    [model, drawing, activeLink],
+  );
+
+  useEffect(() => controller.setModel(traced), [controller, traced]);
+  useEffect(
+    () =>
+      controller.setPicks({
+        from: from ? graphIdForRef(from, options) : null,
+        to: to ? graphIdForRef(to, options) : null,
+      }),
+    [controller, from, to, options],
+  );
   useEffect(() => controller.setHighlight({ selected, matches }), [controller, selected, matches]);
   useEffect(() => controller.setTheme(theme), [controller, theme]);
   useEffect(() => controller.onSelect(setSelected), [controller]);
@@ -155,6 +255,22 @@ export function ClusterOverview() {
           )}
           <GraphMirror controller={controller} />
         </section>
+        <TracePanel
+          options={options}
+          from={from}
+          to={to}
+          onChange={choose}
+          activeSlot={activeSlot}
+          onActivateSlot={setActiveSlot}
+          strategy={strategy}
+          onStrategy={setStrategy}
+          run={run}
+          startedAt={startedAt}
+          onRun={startRun}
+          activeLink={activeLink}
+          onSelectLink={setActiveLink}
+          png={() => controller.png()}
+        />
       </div>
     </div>
   );

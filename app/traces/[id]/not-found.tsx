@@ -1,0 +1,5 @@
+import { TraceNotFound } from '@/components/trace-view/trace-not-found';
+
+export default function NotFound() {
+  return <TraceNotFound />;
+}
