@@ -29,15 +29,15 @@ export function HopTable({ trace, activeHop, onSelectHop }: HopTableProps) {
       data-testid="hop-table"
       className="overflow-x-auto rounded-lg border border-line bg-surface"
     >
-      <table className="w-full min-w-[44rem] table-fixed border-collapse text-sm">
+      <table className="w-full min-w-[46rem] table-fixed border-collapse text-sm">
         {/* The page shows "Hops" as the section's heading; the caption names the table. */}
         <caption className="sr-only">Hops</caption>
         <colgroup>
           <col className="w-12" />
           <col className="w-36" />
           <col />
-          <col className="w-32" />
-          <col className="w-36" />
+          <col className="w-40" />
+          <col className="w-40" />
         </colgroup>
         <thead>
           <tr className="h-8 bg-surface-2 text-left text-xs font-medium text-fg-muted">
