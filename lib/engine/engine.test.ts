@@ -3,7 +3,7 @@
  * choice) over the demo cluster's object dump, and a scripted probe runner in place of pods.
  */
 import { readFileSync } from 'node:fs';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { ClusterError } from '../cluster/errors';
 import type { ClusterClient } from '../cluster/types';
 import { snapshotFromObjects } from '../inventory/snapshot-from-objects';
@@ -11,8 +11,14 @@ import type { InventoryPod } from '../inventory/types';
 import { chooseStrategy, deleteOrphanedProbes } from '../probes';
 import type { ProbeEvent, ProbeOutcome, ProbeSpec } from '../probes';
 import { createMemoryTraceStore } from '../store/memory';
+import type { TraceStore } from '../store/types';
 import type { ConnectSummary } from '../trace/types';
-import { CancelledError, createTraceEngine } from './engine';
+import {
+  CancelledError,
+  createTraceEngine,
+  DEFAULT_MAX_TRACE_MS,
+  type TraceEngineTuning,
+} from './engine';
 import { TRACE_ID_BYTES } from './ids';
 import type { ProbeRunner, TraceEngineDeps, TraceEvent } from './types';
 
@@ -135,7 +141,7 @@ function scriptedProbes(
 
 function engineWith(
   scripts: Partial<Record<ProbeSpec['kind'], Script>>,
-  extra: Partial<TraceEngineDeps> = {},
+  extra: Partial<TraceEngineDeps & TraceEngineTuning> = {},
   clientPods: InventoryPod[] = [],
 ) {
   const rec: Recorder = { calls: [], order: [] };
@@ -444,6 +450,15 @@ describe('trace engine', () => {
     await first.close();
   });
 
+  it('ends a trace that outlives the longest a trace may take as a timeout', async () => {
+    const { engine, rec } = engineWith({ traceroute: { hang: true } }, { maxTraceMs: 50 });
+    const started = await engine.start({ from: 'pod:default/web-client', to: 'ip:192.168.2.10' });
+    const final = await engine.wait(started.id);
+    expect(final).toMatchObject({ status: 'error', error: { code: 'timeout' } });
+    expect(final?.error?.message).toMatch(/longer than/);
+    expect(rec.order.at(-1)).toBe('deleted podpath-probe-traceroute');
+  });
+
   it('does not sweep when told not to (the CLI beside a server)', async () => {
     const { engine, rec } = engineWith({ traceroute: { log: S1_TRACE } }, { sweepOrphans: false });
     const a = await engine.start({ from: 'pod:default/web-client', to: 'pod:default/httpd' });
@@ -604,5 +619,133 @@ describe('trace engine', () => {
     expect(ids.size).toBe(200);
     for (const id of ids) expect(id).toMatch(/^[A-Za-z0-9_-]{24}$/);
     expect(TRACE_ID_BYTES * 8).toBe(144);
+  });
+});
+
+/** A memory store that says it is shared, as PostgreSQL does, and counts its reads. */
+function sharedStore() {
+  const inner = createMemoryTraceStore();
+  const counts = { get: 0 };
+  const store: TraceStore = {
+    ...inner,
+    shared: true,
+    get: (id) => {
+      counts.get++;
+      return inner.get(id);
+    },
+  };
+  return { store, counts };
+}
+
+const probePod = (name: string, traceId?: string): InventoryPod =>
+  ({
+    namespace: 'default',
+    name,
+    labels: {
+      'app.kubernetes.io/managed-by': 'podpath',
+      ...(traceId ? { 'podpath.dev/trace-id': traceId } : {}),
+    },
+  }) as unknown as InventoryPod;
+
+describe('trace engines sharing a store (replicas)', () => {
+  it('streams the done of a trace another replica runs once the store says it ended', async () => {
+    const { store, counts } = sharedStore();
+    const { engine: a } = engineWith({ traceroute: { hang: true } }, { store });
+    const { engine: b } = engineWith({}, { store, storePollMs: 10 });
+    const started = await a.start({ from: 'pod:default/web-client', to: 'ip:192.168.2.10' });
+
+    // Replica B reads it from the store...
+    expect((await b.get(started.id))?.status).toBe('running');
+    const seen: TraceEvent[] = [];
+    const doneP = new Promise<void>((resolve) => {
+      void b.subscribe(started.id, ({ event }) => {
+        seen.push(event);
+        if (event.type === 'done') resolve();
+      });
+    });
+    await new Promise((r) => setTimeout(r, 60));
+    // ...and its stream waits instead of ending with a running result.
+    expect(seen).toEqual([]);
+    expect(counts.get).toBeGreaterThan(2);
+
+    await a.cancel(started.id);
+    await doneP;
+    expect(seen).toHaveLength(1);
+    expect(seen[0]).toMatchObject({
+      type: 'done',
+      result: { id: started.id, status: 'error', error: { code: 'cancelled' } },
+    });
+    await Promise.all([a.close(), b.close()]);
+  });
+
+  it('stops looking at the store when the subscriber goes away, or the engine closes', async () => {
+    const { store, counts } = sharedStore();
+    const { engine: a } = engineWith({ traceroute: { hang: true } }, { store });
+    const { engine: b } = engineWith({}, { store, storePollMs: 10 });
+    const started = await a.start({ from: 'pod:default/web-client', to: 'ip:192.168.2.10' });
+    const listener = vi.fn();
+    const sub = await b.subscribe(started.id, listener);
+    await new Promise((r) => setTimeout(r, 35));
+    sub?.unsubscribe();
+    const after = counts.get;
+    await new Promise((r) => setTimeout(r, 50));
+    expect(counts.get).toBe(after);
+
+    await b.subscribe(started.id, listener);
+    await b.close();
+    const closedAt = counts.get;
+    await new Promise((r) => setTimeout(r, 50));
+    expect(counts.get).toBe(closedAt);
+    expect(listener).not.toHaveBeenCalled();
+    await a.close();
+  });
+
+  it("sweeps only probe pods no live trace owns, and leaves another replica's trace running", async () => {
+    const { store } = sharedStore();
+    const { engine: a } = engineWith({ traceroute: { hang: true } }, { store });
+    const live = await a.start({ from: 'pod:default/web-client', to: 'ip:192.168.2.10' });
+    const pods = [
+      probePod('podpath-probe-live', live.id),
+      probePod('podpath-probe-gone', 'trace-nobody-knows'),
+      probePod('podpath-probe-nolabel'),
+    ];
+    // Replica B starts while A probes.
+    const { engine: b, rec } = engineWith({}, { store }, pods);
+    await b.cleanupOrphans();
+    expect(rec.order).toEqual([
+      'list-orphans',
+      'delete podpath-probe-gone',
+      'delete podpath-probe-nolabel',
+    ]);
+    expect((await store.get(live.id))?.status).toBe('running');
+
+    // Replica C starts long after: nothing runs that long, so A must have died.
+    const late = new Date(Date.parse(live.createdAt) + DEFAULT_MAX_TRACE_MS + 5 * 60_000);
+    const { engine: c, rec: recC } = engineWith({}, { store, now: () => late }, pods);
+    await c.cleanupOrphans();
+    expect(recC.order).toContain('delete podpath-probe-live');
+    expect(await store.get(live.id)).toMatchObject({
+      status: 'error',
+      error: { code: 'interrupted' },
+    });
+    await a.close();
+  });
+
+  it('leaves every probe pod alone when the shared store cannot be read', async () => {
+    const { store } = sharedStore();
+    const broken: TraceStore = {
+      ...store,
+      list: async () => {
+        throw new Error('connection refused');
+      },
+    };
+    const logged: string[] = [];
+    const { engine, rec } = engineWith({}, { store: broken, log: (m) => logged.push(m) }, [
+      probePod('podpath-probe-x', 'some-trace'),
+    ]);
+    await engine.cleanupOrphans();
+    expect(rec.order).toEqual([]);
+    expect(logged.join('\n')).toMatch(/could not read running traces: connection refused/);
+    expect(logged.join('\n')).toMatch(/left probe pods in demo alone/);
   });
 });

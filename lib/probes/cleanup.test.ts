@@ -5,7 +5,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDemoEmulator, type Emulator } from '../cluster/test-support/emulator';
 import type { ClusterClient } from '../cluster/types';
 import { PROBE_SELECTOR, deleteOrphanedProbes } from './cleanup';
+import { labelValueFor } from './manifest';
 import { clientForKubeconfig } from './test-support/cluster';
+import { PROBE_LABELS } from './types';
 
 describe('deleteOrphanedProbes', () => {
   let emulator: Emulator;
@@ -59,7 +61,50 @@ describe('deleteOrphanedProbes', () => {
     const removed = before.filter((name) => !after.includes(name));
     expect(removed.sort()).toEqual(left.map((p) => `${p.namespace}/${p.name}`).sort());
     expect(after).toContain('default/podpath-probe-imposter');
-    await expect(deleteOrphanedProbes(client)).resolves.toEqual({ deleted: [], failed: [] });
+    await expect(deleteOrphanedProbes(client)).resolves.toEqual({
+      deleted: [],
+      failed: [],
+      kept: [],
+    });
+  });
+
+  it('keeps the probes of traces still running, matched by their trace-id label', async () => {
+    const longId = 'an id that is no label value/'.repeat(3);
+    const probe = (traceId: string | null) =>
+      client.createPod({
+        metadata: {
+          namespace: 'default',
+          generateName: 'podpath-probe-',
+          labels: traceId === null ? {} : { [PROBE_LABELS.traceId]: labelValueFor(traceId) },
+        },
+        spec: {
+          restartPolicy: 'Never' as const,
+          containers: [{ name: 'probe', image: 'busybox', command: ['sleep', '3600'] }],
+        },
+      });
+    const [live, liveLong, dead, unlabelled] = await Promise.all([
+      probe('live-trace'),
+      probe(longId),
+      probe('dead-trace'),
+      probe(null),
+    ]);
+    const name = (p: { name: string }) => p.name;
+
+    const result = await deleteOrphanedProbes(client, {
+      keepTraceIds: ['live-trace', longId, 'not-probing'],
+    });
+    expect(result.failed).toEqual([]);
+    expect(result.kept.map(name).sort()).toEqual([live!, liveLong!].map(name).sort());
+    expect(result.deleted.map(name).sort()).toEqual([dead!, unlabelled!].map(name).sort());
+    for (const pod of [dead!, unlabelled!]) {
+      await client.waitForPod(pod, (p) => p === null, { timeoutMs: 10_000 });
+    }
+    const left = (await client.listPods({ labelSelector: PROBE_SELECTOR })).map(name);
+    expect(left.sort()).toEqual([live!, liveLong!].map(name).sort());
+
+    // Once those traces end, the next sweep takes their probes too.
+    const again = await deleteOrphanedProbes(client);
+    expect(again.deleted.map(name).sort()).toEqual([live!, liveLong!].map(name).sort());
   });
 
   it('reports pods it may not delete and carries on', async () => {
