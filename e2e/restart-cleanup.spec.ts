@@ -68,11 +68,13 @@ async function startDemoCluster(dataDir: string): Promise<DemoCluster> {
  * `next start` on the built app, in a process group of its own so that SIGKILL takes down
  * whatever Next spawned too, and nothing gets a chance to clean up.
  */
-function startServer(port: number, cluster: DemoCluster): ChildProcess {
+function startServer(port: number, cluster: DemoCluster, dataDir: string): ChildProcess {
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     KUBECONFIG: cluster.kubeconfig,
     PODPATH_CONTEXT: cluster.context,
+    // Its own trace store (SQLite in the data dir), which outlives the killed process.
+    PODPATH_DATA_DIR: dataDir,
     PORT: String(port),
     HOST: '127.0.0.1',
     NEXT_TELEMETRY_DISABLED: '1',
@@ -156,7 +158,7 @@ test.describe('restart after a hard kill', () => {
     const port = await freePort();
     const base = `http://127.0.0.1:${port}`;
 
-    const first = startServer(port, demo);
+    const first = startServer(port, demo, dataDir);
     servers.push(first);
     await waitHealthy(base);
 
@@ -167,6 +169,7 @@ test.describe('restart after a hard kill', () => {
       body: JSON.stringify({ from: 'pod:default/web-client', to: 'ip:192.168.56.240:80' }),
     });
     expect(res.status).toBe(201);
+    const { id } = (await res.json()) as { id: string };
     await expect
       .poll(() => probePods(demo.kubeconfig), { timeout: 30_000, intervals: [100] })
       .not.toEqual([]);
@@ -177,12 +180,21 @@ test.describe('restart after a hard kill', () => {
     const left = await probePods(demo.kubeconfig);
     expect(left.length).toBeGreaterThan(0);
 
-    const second = startServer(port, demo);
+    const second = startServer(port, demo, dataDir);
     servers.push(second);
     await waitHealthy(base);
-    // The dashboard's first look at its traces (the new process has none).
-    const list = await fetch(`${base}/api/traces?limit=5`);
-    expect(await list.json()).toEqual({ traces: [] });
+    // The store outlived the process: the killed trace is still there, and the new process,
+    // which is not running it, ends it as interrupted instead of leaving it running forever.
+    await expect
+      .poll(
+        async () => {
+          const r = await fetch(`${base}/api/traces/${id}`);
+          const t = (await r.json()) as { status: string; error?: { code: string } | null };
+          return `${t.status}/${t.error?.code ?? ''}`;
+        },
+        { timeout: 30_000, intervals: [250, 500] },
+      )
+      .toBe('error/interrupted');
     await expect
       .poll(() => probePods(demo.kubeconfig), { timeout: 30_000, intervals: [250, 500] })
       .toEqual([]);

@@ -1,7 +1,7 @@
 'use client';
 
 import { useQuery } from '@tanstack/react-query';
-import { usePathname, useRouter, useSearchParams } from 'next/navigation';
+import { usePathname, useSearchParams } from 'next/navigation';
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { ClusterGraph } from '@/components/cluster-graph/cluster-graph';
 import { buildGraphElements, podId } from '@/components/cluster-graph/elements';
@@ -39,7 +39,6 @@ export function ClusterOverview() {
   const [query, setQuery] = useState('');
   const [selected, setSelected] = useState<string | null>(null);
   const [theme] = useTheme();
-  const router = useRouter();
   const pathname = usePathname();
   const search = useSearchParams();
   const from = search.get('from') || null;
@@ -87,9 +86,11 @@ export function ClusterOverview() {
       if (next.to) params.set('to', next.to);
       if (next.trace) params.set('trace', next.trace);
       const qs = params.toString();
-      router.replace(qs ? `${pathname}?${qs}` : pathname, { scroll: false });
+      // The History API, not router.replace: Next keeps useSearchParams in step with it, and
+      // this dynamic page is not fetched from the server again for a change of its query.
+      window.history.replaceState(null, '', qs ? `${pathname}?${qs}` : pathname);
     },
-    [router, pathname],
+    [pathname],
   );
 
   const choose = useCallback(

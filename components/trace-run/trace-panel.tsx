@@ -150,7 +150,7 @@ export function TracePanel(props: TracePanelProps) {
         {run.error && (
           <div
             role="alert"
-            data-testid="trace-error"
+            data-testid="trace-run-error"
             data-code={run.error.code}
             data-status={run.error.status ?? ''}
             className="mb-3 rounded-md border border-danger/40 bg-danger-soft p-3 text-sm"
