@@ -33,11 +33,12 @@ test.describe('trace history, compare and import', () => {
 
   test('lists both traces and filters them by status and source through the URL', async ({
     page,
-  }) => {
+  }, info) => {
     const history = new HistoryPage(page);
     await history.goto();
     await expect(history.row(healthy.id)).toHaveAttribute('data-status', 'reachable');
     await expect(history.row(broken.id)).toHaveAttribute('data-status', 'unreachable');
+    await page.screenshot({ path: info.outputPath('history-1440.png') });
     // Newest first.
     const ids = await history.rows.evaluateAll((rows) =>
       rows.map((r) => r.getAttribute('data-trace-id')),
@@ -70,7 +71,9 @@ test.describe('trace history, compare and import', () => {
     await expect(history.row(healthy.id)).toHaveCount(0);
   });
 
-  test('compares the two: the status change and the broken link are listed', async ({ page }) => {
+  test('compares the two: the status change and the broken link are listed', async ({
+    page,
+  }, info) => {
     const history = new HistoryPage(page);
     await history.goto();
     await expect(history.compareButton).toBeDisabled();
@@ -103,6 +106,16 @@ test.describe('trace history, compare and import', () => {
     await expect(compare.locator('[data-side="a"] [data-testid="path-chip"]')).toHaveCount(
       healthy.path.length,
     );
+    await page.screenshot({ path: info.outputPath('compare-1440.png') });
+    // The narrower laptop screen and the dark theme, for the record.
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await page.reload();
+    await expect(compare.getByTestId('compare-change').first()).toBeVisible();
+    await page.screenshot({ path: info.outputPath('compare-1280-dark.png') });
+    await page.goto('/traces');
+    await expect(page.getByTestId('trace-row').first()).toBeVisible();
+    await page.screenshot({ path: info.outputPath('history-1280-dark.png') });
   });
 
   test('imports an exported trace under a new id', async ({ page, request }, info) => {

@@ -1,29 +1,30 @@
 import { KindIcon, shortElementLabel } from '@/components/trace/path-strip';
-import { TraceStatusBadge } from '@/components/trace/status-badge';
 import { describeChange, endsText, type CompareChange } from '@/lib/trace/compare';
 import type { LinkState } from '@/lib/trace/types';
 
+// Status, hops and RTT are the figures above the list; the list holds the rest.
 const GROUPS: { title: string; kinds: CompareChange['kind'][] }[] = [
-  { title: 'Status', kinds: ['status'] },
   { title: 'Links', kinds: ['link'] },
-  { title: 'Path elements', kinds: ['element-removed', 'element-added'] },
   { title: 'Findings', kinds: ['finding-resolved', 'finding-new'] },
-  { title: 'Hops and RTT', kinds: ['hops', 'rtt'] },
+  { title: 'Path elements', kinds: ['element-removed', 'element-added'] },
 ];
 
 /** The differences of a comparison, grouped; every item says what changed in words too. */
 export function ChangeList({ changes }: { changes: CompareChange[] }) {
-  if (changes.length === 0) {
+  const listed = changes.filter((c) => GROUPS.some((g) => g.kinds.includes(c.kind)));
+  if (listed.length === 0) {
     return (
       <p role="status" className="px-4 py-4 text-sm text-fg-muted">
-        No differences: same status, same path, same link states and findings.
+        {changes.length === 0
+          ? 'No differences: same status, same path, same link states and findings.'
+          : 'Same path, same link states and findings.'}
       </p>
     );
   }
   return (
     <div className="grid gap-x-8 gap-y-3 px-4 py-3 lg:grid-cols-2">
       {GROUPS.map((g) => {
-        const items = changes.filter((c) => g.kinds.includes(c.kind));
+        const items = listed.filter((c) => g.kinds.includes(c.kind));
         if (items.length === 0) return null;
         return (
           <div key={g.title}>
@@ -49,15 +50,6 @@ export function ChangeList({ changes }: { changes: CompareChange[] }) {
 
 function ChangeItem({ change }: { change: CompareChange }) {
   switch (change.kind) {
-    case 'status':
-      return (
-        <>
-          <span className="sr-only">status:</span>
-          <TraceStatusBadge status={change.before} />
-          <span className="text-fg-subtle">→</span>
-          <TraceStatusBadge status={change.after} />
-        </>
-      );
     case 'link':
       return (
         <>
@@ -110,8 +102,7 @@ function ChangeItem({ change }: { change: CompareChange }) {
         </>
       );
     }
-    case 'hops':
-    case 'rtt':
+    default:
       return <span className="tabular-nums">{describeChange(change)}</span>;
   }
 }

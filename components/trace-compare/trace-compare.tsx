@@ -99,18 +99,30 @@ export function TraceCompare({ a, b }: TraceCompareProps) {
             {ready && comparison ? (
               <>
                 <dl className="grid grid-cols-3 divide-x divide-line border-b border-line">
-                  <Figure label="Status">
+                  <Figure
+                    label="Status"
+                    changed={comparison.status.before !== comparison.status.after}
+                    kind="status"
+                  >
                     <TraceStatusBadge status={comparison.status.before} />
                     <Arrow />
                     <TraceStatusBadge status={comparison.status.after} />
                   </Figure>
-                  <Figure label="Hops">
+                  <Figure
+                    label="Hops"
+                    changed={comparison.hops.before !== comparison.hops.after}
+                    kind="hops"
+                  >
                     {comparison.hops.before}
                     <Arrow />
                     {comparison.hops.after}
                     <Delta value={comparison.hops.after - comparison.hops.before} unit="" />
                   </Figure>
-                  <Figure label="RTT (last hop, median)">
+                  <Figure
+                    label="RTT (last hop, median)"
+                    changed={comparison.rttMs.before !== comparison.rttMs.after}
+                    kind="rtt"
+                  >
                     {msText(comparison.rttMs.before)}
                     <Arrow />
                     {msText(comparison.rttMs.after)}
@@ -232,10 +244,25 @@ function TracePanel({ side, title, state }: { side: 'a' | 'b'; title: string; st
   );
 }
 
-function Figure({ label, children }: { label: string; children: ReactNode }) {
+interface FigureProps {
+  label: string;
+  /** A changed figure is one of the comparison's changes (same test id as the list's items). */
+  changed: boolean;
+  kind: 'status' | 'hops' | 'rtt';
+  children: ReactNode;
+}
+
+function Figure({ label, changed, kind, children }: FigureProps) {
   return (
-    <div className="px-4 py-3">
-      <dt className="text-xs text-fg-muted">{label}</dt>
+    <div
+      className="px-4 py-3"
+      data-testid={changed ? 'compare-change' : undefined}
+      data-kind={changed ? kind : undefined}
+    >
+      <dt className="text-xs text-fg-muted">
+        {label}
+        {!changed && <span className="text-fg-subtle"> · unchanged</span>}
+      </dt>
       <dd className="mt-1 flex items-center gap-2 text-sm font-medium tabular-nums">{children}</dd>
     </div>
   );

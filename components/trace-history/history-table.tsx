@@ -89,7 +89,7 @@ export function HistoryTable({ traces, loading, stale, selected, onToggle }: His
                   data-testid="trace-row"
                   data-trace-id={t.id}
                   data-status={t.status}
-                  aria-selected={isSelected}
+                  data-selected={isSelected || undefined}
                   onClick={(e) => openRow(e, t.id)}
                   className={`${ROW} cursor-pointer border-b border-line ${isSelected ? 'bg-accent-soft' : 'bg-surface hover:bg-surface-2'}`}
                 >

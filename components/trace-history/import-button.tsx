@@ -89,6 +89,16 @@ export function ImportButton() {
           className="absolute top-full right-0 z-20 mt-1 w-96 rounded-md border border-danger bg-danger-soft px-3 py-2 text-xs text-danger shadow-sm"
         >
           <span className="font-medium">{fileName ?? 'The file'} was not imported:</span> {error}
+          <button
+            type="button"
+            onClick={() => {
+              setLocalError(null);
+              upload.reset();
+            }}
+            className="ml-2 underline hover:no-underline focus-visible:outline-2 focus-visible:outline-accent"
+          >
+            Dismiss
+          </button>
         </p>
       )}
     </div>

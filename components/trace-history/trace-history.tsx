@@ -183,11 +183,11 @@ export function TraceHistory() {
             <ImportButton />
             <div className="flex items-center gap-2">
               <span
-                className="w-32 text-right text-xs text-fg-muted tabular-nums"
+                className="w-36 text-right text-xs whitespace-nowrap text-fg-muted tabular-nums"
                 aria-live="polite"
               >
                 {selected.length === 0
-                  ? 'Select two to compare'
+                  ? 'Pick two to compare'
                   : selectedTraces.length === 2
                     ? '2 selected'
                     : `${selectedTraces.length} selected, pick 2`}
@@ -256,7 +256,7 @@ function RefField({ id, label, value, options, onChange, onCommit }: RefFieldPro
         onKeyDown={(e) => {
           if (e.key === 'Enter') onCommit();
         }}
-        className="h-8 w-64 rounded-md border border-line bg-surface px-2 font-mono text-xs placeholder:font-sans placeholder:text-fg-subtle focus-visible:outline-2 focus-visible:outline-accent xl:w-72"
+        className="h-8 w-52 rounded-md border border-line bg-surface px-2 font-mono text-xs placeholder:font-sans placeholder:text-fg-subtle focus-visible:outline-2 focus-visible:outline-accent 2xl:w-72"
       />
       <datalist id={`${id}-refs`}>
         {options.map((o) => (
