@@ -249,7 +249,7 @@ function RefField({ id, label, value, options, onChange, onCommit }: RefFieldPro
         type="search"
         list={`${id}-refs`}
         value={value}
-        placeholder="any, e.g. pod:default/web-client"
+        placeholder={`any ${label.toLowerCase()}, e.g. pod:NS/NAME`}
         autoComplete="off"
         spellCheck={false}
         onChange={(e) => onChange(e.target.value)}
