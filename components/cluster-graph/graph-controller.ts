@@ -40,6 +40,7 @@ export interface DrawnGraph {
 }
 
 const FIT_PADDING = 36;
+const MAX_FIT_ZOOM = 1.25;
 const EMPTY: DrawnGraph = { version: 0, elements: [] };
 
 export class GraphController {
@@ -132,8 +133,15 @@ export class GraphController {
     return () => this.selectListeners.delete(listener);
   }
 
+  /** Fits the graph in view, never closer than MAX_FIT_ZOOM (a small graph stays readable). */
   fit(): void {
-    this.cy?.fit(undefined, FIT_PADDING);
+    const cy = this.cy;
+    if (!cy) return;
+    cy.fit(undefined, FIT_PADDING);
+    if (cy.zoom() > MAX_FIT_ZOOM) {
+      cy.zoom(MAX_FIT_ZOOM);
+      cy.center();
+    }
   }
 
   zoomBy(factor: number): void {
@@ -181,7 +189,7 @@ export class GraphController {
       this.applyHighlight(cy, next);
     });
     this.drawnModel = next;
-    if (diff.shapeChanged) cy.fit(undefined, FIT_PADDING);
+    if (diff.shapeChanged) this.fit();
     this.publish();
   }
 

@@ -111,7 +111,37 @@ export function layoutGraph(model: GraphModel): LaidOutGraph {
       const data = n.data.kind === 'network' ? { ...n.data, width: networkWidth } : n.data;
       return position ? { ...n, data, position } : { ...n, data };
     }),
-    edges: model.edges,
+    edges: model.edges.map((e) => bendAcrossNodes(e, model, positions)),
+  };
+}
+
+/** How far a trace link between two nodes' interfaces bows up towards the node network. */
+const NETWORK_BEND = 64;
+
+/**
+ * A trace link from one node's interface to another node's lies on the row of interfaces and
+ * would cut straight through the boxes in between; it bows up towards the network bar instead,
+ * which is where that traffic goes. `bend` is signed for cytoscape's control-point distance
+ * (positive bends to the left of the source-to-target direction, up when going right).
+ */
+function bendAcrossNodes(
+  edge: GraphModel['edges'][number],
+  model: GraphModel,
+  positions: Map<string, Position>,
+): GraphModel['edges'][number] {
+  if (edge.data.kind !== 'trace') return edge;
+  const source = model.nodes.find((n) => n.data.id === edge.data.source);
+  const target = model.nodes.find((n) => n.data.id === edge.data.target);
+  const a = positions.get(edge.data.source);
+  const b = positions.get(edge.data.target);
+  if (!source || !target || !a || !b) return edge;
+  if (source.data.kind !== 'interface' || target.data.kind !== 'interface') return edge;
+  if (source.data.parent === target.data.parent) return edge;
+  const bend = (b.x >= a.x ? 1 : -1) * NETWORK_BEND;
+  return {
+    ...edge,
+    data: { ...edge.data, bend },
+    classes: [...edge.classes, 'via-network'],
   };
 }
 

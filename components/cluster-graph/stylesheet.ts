@@ -358,6 +358,16 @@ export function graphStylesheet(theme: Theme): GraphStyle[] {
       },
     },
     {
+      selector: 'edge.trace-link.via-network',
+      style: {
+        'curve-style': 'unbundled-bezier',
+        'control-point-distances': 'data(bend)',
+        'control-point-weights': 0.5,
+        'source-endpoint': '0 -50%',
+        'target-endpoint': '0 -50%',
+      },
+    },
+    {
       selector: 'edge.state-ok',
       style: { 'line-color': c.ok, 'target-arrow-color': c.ok },
     },

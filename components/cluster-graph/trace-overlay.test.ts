@@ -127,8 +127,8 @@ describe('traceOnlyModel', () => {
     const ids = out.nodes.map((n) => `${n.data.kind}:${n.data.id}<${n.data.parent ?? ''}>`);
     expect(ids).toEqual([
       `network:${NETWORK_ID}<>`,
-      'k8s-node:node:node-1<>',
       'k8s-node:node:node-2<>',
+      'k8s-node:node:node-1<>',
       'pod:pod:default/web-client<node:node-2>',
       'interface:node-2/cni0<node:node-2>',
       'interface:node-2/eth1<node:node-2>',
@@ -144,6 +144,17 @@ describe('traceOnlyModel', () => {
     const laid = layoutGraph(out);
     const leaves = laid.nodes.filter((n) => n.data.kind !== 'k8s-node');
     expect(leaves.every((n) => n.position)).toBe(true);
+    // The source's node is drawn first (left), and the link between the two nodes bows up
+    // towards the network instead of cutting through the boxes.
+    const x = (id: string) => laid.nodes.find((n) => n.data.id === id)?.position?.x ?? NaN;
+    expect(x('node-2/eth1')).toBeLessThan(x('node-1/eth1'));
+    const across = laid.edges.find(
+      (e) => e.data.source === 'node-2/eth1' && e.data.target === 'node-1/eth1',
+    );
+    expect(across?.classes).toContain('via-network');
+    expect(across?.data.bend).toBe(64);
+    const inside = laid.edges.find((e) => e.data.source === 'node-2/cni0');
+    expect(inside?.classes).not.toContain('via-network');
   });
 });
 

@@ -15,7 +15,7 @@ import {
   SERVICE_WIDTH,
   boxHeight,
 } from './dimensions';
-import { NETWORK_ID, nodeId } from './elements';
+import { NETWORK_ID, nodeId, shorten } from './elements';
 import type { GraphEdge, GraphModel, GraphNode, HopNodeData } from './types';
 
 /** What of a trace the picture needs. */
@@ -118,13 +118,14 @@ export function overlayTrace(
 export function traceOnlyModel(trace: TraceDrawing, opts: OverlayOptions = {}): GraphModel {
   const nodes: GraphNode[] = [];
   const seen = new Set<string>();
+  // In the order the path reaches them: the source's node on the left, traffic flows right.
   const k8sNodes = [
     ...new Set(
       trace.path
         .map((el) => el.node ?? (el.kind === 'node' ? el.id.replace(/^node:/, '') : undefined))
         .filter((n): n is string => typeof n === 'string' && n.length > 0),
     ),
-  ].sort();
+  ];
   const hasUplink = trace.path.some(
     (el) => el.kind === 'interface' && el.node && !el.id.endsWith('/cni0'),
   );
@@ -201,9 +202,9 @@ export function traceOnlyModel(trace: TraceDrawing, opts: OverlayOptions = {}): 
           ready: true,
           phase: 'Running',
           isProbe: false,
-          label: `${name}\n${ip ?? ''}\n${namespace}`,
+          label: [shorten(name, 24), ip, namespace].filter(Boolean).join('\n'),
           width: POD_WIDTH,
-          height: boxHeight(3),
+          height: boxHeight(ip ? 3 : 2),
         },
         classes: ['pod'],
       });
@@ -223,7 +224,7 @@ export function traceOnlyModel(trace: TraceDrawing, opts: OverlayOptions = {}): 
           ports: [],
           endpointCount: 1,
           externalTrafficPolicy: null,
-          label: `${name}\nService · ${namespace}${ip ? `\n${ip}` : ''}`,
+          label: `${shorten(name, 24)}\nService · ${namespace}${ip ? `\n${ip}` : ''}`,
           width: SERVICE_WIDTH,
           height: boxHeight(ip ? 3 : 2),
         },

@@ -89,6 +89,8 @@ export interface GraphEdgeData {
   /** Trace links only: their state and index in the trace's links[]. */
   state?: 'ok' | 'broken' | 'intermittent' | 'unknown';
   index?: number;
+  /** Trace links between nodes: how far the line bows towards the node network. */
+  bend?: number;
 }
 
 export interface GraphNode {
