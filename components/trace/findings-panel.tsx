@@ -3,6 +3,7 @@
 import { useEffect, useId, useRef, type ReactNode } from 'react';
 import type { Finding, FindingFix, Severity, TraceResult } from '@/lib/trace/types';
 import { CopyButton } from './copy-button';
+import { ErrorIcon, InfoIcon, OkIcon, WarningIcon } from './icons';
 import {
   explanationParagraphs,
   fixCommandsText,
@@ -383,70 +384,6 @@ function CodeBlock({
         </code>
       </pre>
     </figure>
-  );
-}
-
-function ErrorIcon({ className }: { className: string }) {
-  return (
-    <svg
-      aria-hidden="true"
-      viewBox="0 0 16 16"
-      className={className}
-      fill="none"
-      stroke="currentColor"
-      strokeWidth="1.8"
-    >
-      <circle cx="8" cy="8" r="6.5" />
-      <path d="M5.75 5.75l4.5 4.5M10.25 5.75l-4.5 4.5" strokeLinecap="round" />
-    </svg>
-  );
-}
-
-function WarningIcon({ className }: { className: string }) {
-  return (
-    <svg
-      aria-hidden="true"
-      viewBox="0 0 16 16"
-      className={className}
-      fill="none"
-      stroke="currentColor"
-      strokeWidth="1.8"
-    >
-      <path d="M8 1.75l6.5 12H1.5z" strokeLinejoin="round" />
-      <path d="M8 6.25v3.5M8 11.75v.01" strokeLinecap="round" />
-    </svg>
-  );
-}
-
-function InfoIcon({ className }: { className: string }) {
-  return (
-    <svg
-      aria-hidden="true"
-      viewBox="0 0 16 16"
-      className={className}
-      fill="none"
-      stroke="currentColor"
-      strokeWidth="1.8"
-    >
-      <circle cx="8" cy="8" r="6.5" />
-      <path d="M8 7.25v4M8 4.75v.01" strokeLinecap="round" />
-    </svg>
-  );
-}
-
-function OkIcon({ className }: { className: string }) {
-  return (
-    <svg
-      aria-hidden="true"
-      viewBox="0 0 16 16"
-      className={className}
-      fill="none"
-      stroke="currentColor"
-      strokeWidth="1.8"
-    >
-      <circle cx="8" cy="8" r="6.5" />
-      <path d="M5.25 8.25l1.9 1.9 3.6-3.9" strokeLinecap="round" strokeLinejoin="round" />
-    </svg>
   );
 }
 

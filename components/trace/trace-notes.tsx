@@ -1,5 +1,6 @@
 import type { TraceResult } from '@/lib/trace/types';
 import { inlineSegments } from './format';
+import { ErrorIcon, InfoIcon } from './icons';
 
 /** Prose with its `code`, endpoint ids and addresses set in monospace. */
 export function InlineText({ text }: { text: string }) {
@@ -36,7 +37,7 @@ export function TraceNotes({ trace }: { trace: Pick<TraceResult, 'notes' | 'erro
           data-code={error.code}
           className="flex gap-2.5 rounded-md border border-danger/40 bg-danger-soft px-3 py-2.5 text-fg"
         >
-          <ErrorIcon />
+          <ErrorIcon className="mt-0.5 h-4 w-4 shrink-0 text-danger" width={1.6} />
           <div className="min-w-0">
             <p className="font-medium text-danger">
               The trace failed{' '}
@@ -53,7 +54,7 @@ export function TraceNotes({ trace }: { trace: Pick<TraceResult, 'notes' | 'erro
           aria-labelledby="trace-notes-heading"
           className="flex gap-2.5 rounded-md border border-line bg-surface-2 px-3 py-2.5"
         >
-          <InfoIcon />
+          <InfoIcon className="mt-0.5 h-4 w-4 shrink-0 text-accent" width={1.6} />
           <div className="min-w-0">
             <h3 id="trace-notes-heading" className="font-medium text-fg">
               {notes.length === 1 ? 'Note' : 'Notes'}
@@ -69,37 +70,5 @@ export function TraceNotes({ trace }: { trace: Pick<TraceResult, 'notes' | 'erro
         </section>
       )}
     </div>
-  );
-}
-
-function ErrorIcon() {
-  return (
-    <svg
-      aria-hidden="true"
-      viewBox="0 0 16 16"
-      className="mt-0.5 h-4 w-4 shrink-0 text-danger"
-      fill="none"
-      stroke="currentColor"
-      strokeWidth="1.6"
-    >
-      <circle cx="8" cy="8" r="6.5" />
-      <path d="M5.75 5.75l4.5 4.5M10.25 5.75l-4.5 4.5" strokeLinecap="round" />
-    </svg>
-  );
-}
-
-function InfoIcon() {
-  return (
-    <svg
-      aria-hidden="true"
-      viewBox="0 0 16 16"
-      className="mt-0.5 h-4 w-4 shrink-0 text-accent"
-      fill="none"
-      stroke="currentColor"
-      strokeWidth="1.6"
-    >
-      <circle cx="8" cy="8" r="6.5" />
-      <path d="M8 7.25v4M8 4.75v.01" strokeLinecap="round" />
-    </svg>
   );
 }
