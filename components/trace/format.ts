@@ -113,14 +113,8 @@ export function pathElementLabel(el: Pick<PathElement, 'id' | 'label'> | string)
   }
 }
 
-/** The median, or null for no numbers. */
-export function median(numbers: readonly number[]): number | null {
-  if (numbers.length === 0) return null;
-  const s = [...numbers].sort((a, b) => a - b);
-  const mid = Math.floor(s.length / 2);
-  const hi = s[mid] ?? 0;
-  return s.length % 2 === 1 ? hi : ((s[mid - 1] ?? hi) + hi) / 2;
-}
+/** The median of some numbers, null for none (one definition, beside the trace diff). */
+export { median } from '@/lib/trace/compare';
 
 /** How many sentences a paragraph of an explanation holds at most. */
 const SENTENCES_PER_PARAGRAPH = 3;

@@ -7,6 +7,7 @@ import type {
   PathLink,
   TraceResult,
 } from '@/lib/trace/types';
+import { pathElementLabel } from './format';
 
 export interface PathStripProps {
   trace: Pick<TraceResult, 'path' | 'links' | 'findings'>;
@@ -217,30 +218,9 @@ function formatLinkMs(ms: number): string {
   return `${ms.toFixed(ms < 0.1 ? 2 : ms < 100 ? 1 : 0)} ms`;
 }
 
-/**
- * A path element id in a few characters: `pod:default/httpd` -> "default/httpd",
- * `node-2/cni0` -> "cni0 · node-2", `service:NS/NAME` -> "svc NS/NAME", `node:N` -> "N".
- */
+/** A short label for a path element id (`node-2/cni0` → `cni0 · node-2`); see format.ts. */
 export function shortElementLabel(id: string): string {
-  const colon = id.indexOf(':');
-  const prefix = colon === -1 ? '' : id.slice(0, colon);
-  const rest = colon === -1 ? id : id.slice(colon + 1);
-  switch (prefix) {
-    case 'pod':
-    case 'node':
-    case 'external':
-    case 'unknown':
-    case 'ip':
-      return rest;
-    case 'service':
-      return `svc ${rest}`;
-    case 'loadbalancer':
-      return `LB ${rest}`;
-    default: {
-      const slash = id.lastIndexOf('/');
-      return colon === -1 && slash > 0 ? `${id.slice(slash + 1)} · ${id.slice(0, slash)}` : id;
-    }
-  }
+  return pathElementLabel(id);
 }
 
 /** 14 px line icons, one per element kind; decorative (the kind is also in the chip's text). */
