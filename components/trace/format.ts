@@ -11,6 +11,7 @@ import type {
   Severity,
   TraceResult,
 } from '@/lib/trace/types';
+import { median } from '@/lib/trace/compare';
 
 /** Who owns a hop's address, in a few words: "pod default/httpd", "cni0 of node-2", ... */
 export function entityLabel(entity: HopEntity | null | undefined): string {
@@ -114,7 +115,7 @@ export function pathElementLabel(el: Pick<PathElement, 'id' | 'label'> | string)
 }
 
 /** The median of some numbers, null for none (one definition, beside the trace diff). */
-export { median } from '@/lib/trace/compare';
+export { median };
 
 /** How many sentences a paragraph of an explanation holds at most. */
 const SENTENCES_PER_PARAGRAPH = 3;
