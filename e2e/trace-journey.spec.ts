@@ -188,13 +188,36 @@ test.describe('trace journey', () => {
     await ui.runButton.click();
     await expect(page.getByTestId('trace-progress')).toBeVisible();
     await page.getByRole('button', { name: 'Cancel trace' }).click();
-    await expect(page.getByTestId('trace-run-error')).toHaveAttribute('data-code', 'cancelled', {
-      timeout: 60_000,
-    });
+    const failure = ui.panel.getByTestId('trace-error');
+    await expect(failure).toHaveAttribute('data-code', 'cancelled', { timeout: 60_000 });
+    await expect(failure).toContainText('Cancelled');
+    await expect(page.getByRole('button', { name: 'Run trace' })).toBeEnabled();
     await expect(page).toHaveURL(/[?&]trace=[\w-]{24}/);
     const stored = await traceOf(page, traceIdFromUrl(page));
     expect(stored.status).toBe('error');
     expect(stored.error?.code).toBe('cancelled');
+  });
+
+  test('an RBAC refusal is said in the page, with what is missing', async ({ page }) => {
+    // The demo's RBAC refuses ephemeral containers in kube-system (testbed DEMO_FORBID).
+    const ui = new TraceUi(page);
+    await ui.gotoHome();
+    await ui.typeEndpoint(
+      'from',
+      'nginx-ingress',
+      'pod:kube-system/nginx-ingress-controller-7d9fb',
+    );
+    await ui.typeEndpoint('to', 'httpd', 'pod:default/httpd');
+    await page.getByRole('button', { name: 'Options' }).click();
+    await page.getByLabel('Probe').selectOption('ephemeral');
+    expect(await ui.run()).toBe('error');
+    const failure = ui.panel.getByTestId('trace-error');
+    await expect(failure).toHaveAttribute('data-code', 'forbidden');
+    await expect(failure).toContainText('The cluster refused');
+    await expect(failure).toContainText('ephemeralcontainers');
+    // With the automatic strategy the same trace uses a probe pod beside it, and works.
+    await page.getByLabel('Probe').selectOption('auto');
+    expect(await ui.run()).toBe('reachable');
   });
 
   test('a trace ID that does not exist, and a malformed one, show a clear not-found page', async ({

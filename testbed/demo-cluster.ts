@@ -46,6 +46,21 @@ export interface DemoClusterOptions {
   forbid?: Parameters<typeof startEmulator>[0]['forbid'];
 }
 
+/**
+ * What the demo cluster's RBAC refuses, as a careful admin would: nobody adds ephemeral
+ * containers to kube-system's pods. podpath's `auto` strategy then uses a probe pod beside them,
+ * and asking for the ephemeral strategy there shows how a refusal reads in the dashboard.
+ */
+export const DEMO_FORBID = [
+  { verb: 'patch', resource: 'pods', subresource: 'ephemeralcontainers', namespace: 'kube-system' },
+  {
+    verb: 'update',
+    resource: 'pods',
+    subresource: 'ephemeralcontainers',
+    namespace: 'kube-system',
+  },
+];
+
 /** Starts emulator and data plane and keeps the lab's service proxy in step with the API. */
 export async function startDemoCluster(opts: DemoClusterOptions = {}): Promise<DemoCluster> {
   const scenario = scenarios[opts.scenario ?? 'demo'];
@@ -81,7 +96,12 @@ export async function startDemoCluster(opts: DemoClusterOptions = {}): Promise<D
 
   let emulator: Emulator;
   try {
-    emulator = await startEmulator({ scenario, runtime, port: opts.port, forbid: opts.forbid });
+    emulator = await startEmulator({
+      scenario,
+      runtime,
+      port: opts.port,
+      forbid: opts.forbid ?? (scenario.name === 'demo' ? DEMO_FORBID : []),
+    });
   } catch (err) {
     await lab?.close();
     throw err;

@@ -72,15 +72,9 @@ export function useTraceRun(): TraceRun {
       setResult(final);
       setProgress((p) => ({ ...p, result: final, hops: final.hops }));
       setPhase(final.status === 'running' ? 'running' : 'done');
+      // A trace that ran and failed carries its error in the result (shown with it); `error`
+      // is for requests that failed: starting, cancelling, reading.
       setCancelling(false);
-      if (final.status === 'error' && final.error) {
-        setError({
-          status: null,
-          code: final.error.code,
-          title: 'The trace failed',
-          message: final.error.message,
-        });
-      }
     },
     [stop],
   );

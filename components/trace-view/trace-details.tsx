@@ -22,6 +22,8 @@ export function TraceDetails({ trace, activeLink, onSelectLink }: TraceDetailsPr
   const finished = trace.status !== 'running';
   return (
     <div className="space-y-5" data-testid="trace-details">
+      {/* A failed trace says why before anything else. */}
+      {trace.status === 'error' && <TraceNotes trace={trace} />}
       {trace.path.length > 0 && (
         <Section title="Path">
           <PathStrip
@@ -36,7 +38,7 @@ export function TraceDetails({ trace, activeLink, onSelectLink }: TraceDetailsPr
           <FindingsPanel trace={trace} activeLink={activeLink} onSelectLink={onSelectLink} />
         </Section>
       )}
-      <TraceNotes trace={trace} />
+      {trace.status !== 'error' && <TraceNotes trace={trace} />}
       {trace.connect && (
         <Section title="Connects">
           <ConnectSummaryView connect={trace.connect} />

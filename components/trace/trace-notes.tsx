@@ -22,6 +22,14 @@ export function InlineText({ text }: { text: string }) {
   );
 }
 
+/** How a failed trace is headed, by its error code. */
+const FAILURE_TITLES: Record<string, string> = {
+  forbidden: 'The cluster refused',
+  cancelled: 'Cancelled',
+  timeout: 'The trace timed out',
+  interrupted: 'The trace was interrupted',
+};
+
 /** The trace's error and its notes for the reader, as callouts; nothing when there are none. */
 export function TraceNotes({ trace }: { trace: Pick<TraceResult, 'notes' | 'error'> }) {
   const notes = trace.notes ?? [];
@@ -40,12 +48,19 @@ export function TraceNotes({ trace }: { trace: Pick<TraceResult, 'notes' | 'erro
           <ErrorIcon className="mt-0.5 h-4 w-4 shrink-0 text-danger" width={1.6} />
           <div className="min-w-0">
             <p className="font-medium text-danger">
-              The trace failed{' '}
+              {FAILURE_TITLES[error.code] ?? 'The trace failed'}{' '}
               <span className="font-mono text-xs font-normal text-fg-muted">({error.code})</span>
             </p>
             <p className="mt-0.5 break-words">
               <InlineText text={error.message} />
             </p>
+            {error.code === 'forbidden' && (
+              <p className="mt-1 text-xs text-fg-muted">
+                Grant podpath&apos;s account what the message names (a Role in the probe namespace,
+                or the source pod&apos;s namespace for ephemeral containers), or choose another
+                probe strategy under Options.
+              </p>
+            )}
           </div>
         </div>
       )}
