@@ -209,14 +209,14 @@ test.describe('trace journey', () => {
     );
     await ui.typeEndpoint('to', 'httpd', 'pod:default/httpd');
     await page.getByRole('button', { name: 'Options' }).click();
-    await page.getByLabel('Probe').selectOption('ephemeral');
+    await ui.panel.getByRole('combobox', { name: 'Probe', exact: true }).selectOption('ephemeral');
     expect(await ui.run()).toBe('error');
     const failure = ui.panel.getByTestId('trace-error');
     await expect(failure).toHaveAttribute('data-code', 'forbidden');
     await expect(failure).toContainText('The cluster refused');
     await expect(failure).toContainText('ephemeralcontainers');
     // With the automatic strategy the same trace uses a probe pod beside it, and works.
-    await page.getByLabel('Probe').selectOption('auto');
+    await ui.panel.getByRole('combobox', { name: 'Probe', exact: true }).selectOption('auto');
     expect(await ui.run()).toBe('reachable');
   });
 

@@ -121,8 +121,8 @@ const NETWORK_BEND = 64;
 /**
  * A trace link from one node's interface to another node's lies on the row of interfaces and
  * would cut straight through the boxes in between; it bows up towards the network bar instead,
- * which is where that traffic goes. `bend` is signed for cytoscape's control-point distance
- * (positive bends to the left of the source-to-target direction, up when going right).
+ * which is where that traffic goes. `bend` is signed for cytoscape's control-point distance,
+ * which bends a left-to-right edge down when positive, so up is negative going right.
  */
 function bendAcrossNodes(
   edge: GraphModel['edges'][number],
@@ -137,7 +137,7 @@ function bendAcrossNodes(
   if (!source || !target || !a || !b) return edge;
   if (source.data.kind !== 'interface' || target.data.kind !== 'interface') return edge;
   if (source.data.parent === target.data.parent) return edge;
-  const bend = (b.x >= a.x ? 1 : -1) * NETWORK_BEND;
+  const bend = (b.x >= a.x ? -1 : 1) * NETWORK_BEND;
   return {
     ...edge,
     data: { ...edge.data, bend },

@@ -363,8 +363,8 @@ export function graphStylesheet(theme: Theme): GraphStyle[] {
         'curve-style': 'unbundled-bezier',
         'control-point-distances': 'data(bend)',
         'control-point-weights': 0.5,
-        'source-endpoint': '0 -50%',
-        'target-endpoint': '0 -50%',
+        'source-endpoint': '0% -50%',
+        'target-endpoint': '0% -50%',
       },
     },
     {

@@ -152,7 +152,7 @@ describe('traceOnlyModel', () => {
       (e) => e.data.source === 'node-2/eth1' && e.data.target === 'node-1/eth1',
     );
     expect(across?.classes).toContain('via-network');
-    expect(across?.data.bend).toBe(64);
+    expect(across?.data.bend).toBe(-64);
     const inside = laid.edges.find((e) => e.data.source === 'node-2/cni0');
     expect(inside?.classes).not.toContain('via-network');
   });
