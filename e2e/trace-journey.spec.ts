@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import { expect, test, type Page } from '@playwright/test';
 import type { TraceResult } from '../lib/trace/types';
 import { pathOf, TraceUi } from './pages/trace-ui';
@@ -52,9 +53,14 @@ test.describe('trace journey', () => {
       /pick-from/,
     );
 
+    const spreadBefore = await ui.spread('pod:default/web-client', 'pod:default/httpd');
     expect(await ui.run()).toBe('reachable');
     const links = await ui.drawnLinks();
     expect(pathOf(links)).toEqual(S1_PATH);
+    // The finished path is brought into view: drawn larger than in the whole-cluster fit.
+    await expect
+      .poll(() => ui.spread('pod:default/web-client', 'pod:default/httpd'))
+      .toBeGreaterThan(spreadBefore * 1.3);
     expect(links.map((l) => l[2])).toEqual(['ok', 'ok', 'ok', 'ok', 'ok']);
     // The rest of the cluster fades; the path stands out.
     await expect(ui.graph.locator('[data-id="pod:default/nginx"]')).toHaveAttribute(
@@ -94,6 +100,25 @@ test.describe('trace journey', () => {
         await expect(hops.nth(i)).toHaveAttribute('data-ip', hop.ip ?? '');
       }
       await other.screenshot({ path: testInfo.outputPath('s1-trace-page.png') });
+
+      // Export: the JSON is the stored TraceResult, the PNG a real image of the graph.
+      const [json] = await Promise.all([
+        other.waitForEvent('download'),
+        other.getByRole('button', { name: 'Export JSON' }).click(),
+      ]);
+      expect(json.suggestedFilename()).toBe(`podpath-trace-${id}.json`);
+      const exported = JSON.parse(await readFile((await json.path()) ?? '', 'utf8')) as TraceResult;
+      expect(exported).toEqual(stored);
+      const [png] = await Promise.all([
+        other.waitForEvent('download'),
+        other.getByRole('button', { name: 'Export PNG' }).click(),
+      ]);
+      expect(png.suggestedFilename()).toBe(`podpath-trace-${id}.png`);
+      const image = await readFile((await png.path()) ?? '');
+      expect(image.subarray(0, 8)).toEqual(
+        Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+      );
+      expect(image.length).toBeGreaterThan(5_000);
     } finally {
       await teammate.close();
     }

@@ -41,6 +41,7 @@ export interface DrawnGraph {
 
 const FIT_PADDING = 36;
 const MAX_FIT_ZOOM = 1.25;
+const FOCUS_PADDING = 72;
 const EMPTY: DrawnGraph = { version: 0, elements: [] };
 
 export class GraphController {
@@ -142,6 +143,33 @@ export class GraphController {
       cy.zoom(MAX_FIT_ZOOM);
       cy.center();
     }
+  }
+
+  /**
+   * Brings these elements into view with one short animation (never closer than MAX_FIT_ZOOM):
+   * a finished trace's path, say. Ids that are not drawn are ignored.
+   */
+  focus(ids: readonly string[]): void {
+    const cy = this.cy;
+    if (!cy) return;
+    const eles = cy.collection();
+    for (const id of ids) eles.merge(cy.getElementById(id));
+    if (eles.empty()) return;
+    const box = eles.boundingBox({});
+    const w = cy.width();
+    const h = cy.height();
+    const zoom = Math.min(
+      MAX_FIT_ZOOM,
+      (w - 2 * FOCUS_PADDING) / Math.max(box.w, 1),
+      (h - 2 * FOCUS_PADDING) / Math.max(box.h, 1),
+    );
+    const level = Math.max(cy.minZoom(), zoom);
+    const pan = {
+      x: w / 2 - level * (box.x1 + box.w / 2),
+      y: h / 2 - level * (box.y1 + box.h / 2),
+    };
+    cy.stop();
+    cy.animate({ zoom: level, pan }, { duration: 350 });
   }
 
   zoomBy(factor: number): void {

@@ -151,6 +151,11 @@ export function ClusterOverview() {
   );
 
   useEffect(() => controller.setModel(traced), [controller, traced]);
+  // A finished trace brings its path into view, once (the user may pan away afterwards).
+  const finished = run.result && run.result.status !== 'running' ? run.result : null;
+  useEffect(() => {
+    if (finished) controller.focus(finished.path.map((el) => el.id));
+  }, [controller, finished]);
   useEffect(
     () =>
       controller.setPicks({

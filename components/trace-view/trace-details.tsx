@@ -27,6 +27,7 @@ export function TraceDetails({ trace, activeLink, onSelectLink }: TraceDetailsPr
       {trace.path.length > 0 && (
         <Section title="Path">
           <PathStrip
+            orientation="vertical"
             trace={trace}
             activeLink={activeLink}
             onSelectLink={(i) => onSelectLink(i === activeLink ? null : i)}

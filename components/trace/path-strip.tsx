@@ -16,6 +16,8 @@ export interface PathStripProps {
   /** When given, links are buttons that report their index. */
   onSelectLink?: (index: number) => void;
   className?: string;
+  /** `vertical` reads top to bottom, for narrow side panels; `horizontal` wraps (default). */
+  orientation?: 'horizontal' | 'vertical';
 }
 
 /**
@@ -23,7 +25,14 @@ export interface PathStripProps {
  * by kind, short label) and, between them, each link in its state's colour with a word or icon
  * too (never colour alone), its success ratio or RTT, and the rules of the findings on it.
  */
-export function PathStrip({ trace, activeLink = null, onSelectLink, className }: PathStripProps) {
+export function PathStrip({
+  trace,
+  activeLink = null,
+  onSelectLink,
+  className,
+  orientation = 'horizontal',
+}: PathStripProps) {
+  const vertical = orientation === 'vertical';
   const { path, links, findings } = trace;
   // Links join neighbours; index them by their first element so the chain reads in order.
   const linkAfter = new Map<number, number>();
@@ -43,7 +52,8 @@ export function PathStrip({ trace, activeLink = null, onSelectLink, className }:
     <ol
       data-testid="path-strip"
       aria-label="Path"
-      className={`flex flex-wrap items-center gap-x-0 gap-y-3 ${className ?? ''}`}
+      data-orientation={orientation}
+      className={`${vertical ? 'flex flex-col items-start' : 'flex flex-wrap items-center gap-x-0 gap-y-3'} ${className ?? ''}`}
     >
       {path.map((el, i) => {
         const li = linkAfter.get(i);
@@ -63,6 +73,7 @@ export function PathStrip({ trace, activeLink = null, onSelectLink, className }:
                   findings={findings.filter((f) => f.link === li)}
                   active={activeLink === li}
                   onSelect={onSelectLink}
+                  vertical={vertical}
                 />
               </li>
             )}
@@ -100,9 +111,19 @@ interface LinkViewProps {
   findings: Finding[];
   active: boolean;
   onSelect?: (index: number) => void;
+  vertical?: boolean;
 }
 
-function PathLinkView({ index, link, from, to, findings, active, onSelect }: LinkViewProps) {
+function PathLinkView({
+  index,
+  link,
+  from,
+  to,
+  findings,
+  active,
+  onSelect,
+  vertical = false,
+}: LinkViewProps) {
   const style = LINK_STYLES[link.state];
   const caption = linkCaption(link);
   const rules = [...new Set(findings.map((f) => f.rule))];
@@ -120,7 +141,37 @@ function PathLinkView({ index, link, from, to, findings, active, onSelect }: Lin
     .filter(Boolean)
     .join(', ');
 
-  const body: ReactNode = (
+  const ruleChips = rules.map((r) => (
+    <span
+      key={r}
+      className={`rounded px-1 text-[10px] leading-4 font-semibold whitespace-nowrap ${worst}`}
+    >
+      {r}
+    </span>
+  ));
+  // Top to bottom: a short vertical line in the state's colour, its badge, caption and rules.
+  const verticalBody: ReactNode = (
+    <>
+      <span aria-hidden="true" className="flex w-4 flex-col items-center self-stretch">
+        <span className={`w-0 flex-1 border-l-2 ${style.line}`} />
+        <span
+          className={`my-0.5 inline-flex h-4 w-4 shrink-0 items-center justify-center rounded-full text-[10px] leading-none font-bold ${style.badge}`}
+        >
+          {style.icon}
+        </span>
+        <span className={`w-0 flex-1 border-l-2 ${style.line}`} />
+        <span className={`-mt-1 text-[9px] leading-none ${style.text}`}>▼</span>
+      </span>
+      <span className="flex min-w-0 items-center gap-1.5 py-1.5">
+        <span className={`text-[11px] tabular-nums ${style.text}`}>{caption ?? style.word}</span>
+        {ruleChips}
+      </span>
+      <span className="sr-only">{description}</span>
+    </>
+  );
+  const body: ReactNode = vertical ? (
+    verticalBody
+  ) : (
     <>
       <span
         className={`block h-4 max-w-[9rem] truncate text-center text-[11px] leading-4 tabular-nums ${style.text}`}
@@ -137,16 +188,7 @@ function PathLinkView({ index, link, from, to, findings, active, onSelect }: Lin
         <span className={`h-0 flex-1 border-t-2 ${style.line}`} />
         <span className={`-ml-1 text-[10px] leading-none ${style.text}`}>▶</span>
       </span>
-      <span className="flex h-4 items-center justify-center gap-1">
-        {rules.map((r) => (
-          <span
-            key={r}
-            className={`rounded px-1 text-[10px] leading-4 font-semibold whitespace-nowrap ${worst}`}
-          >
-            {r}
-          </span>
-        ))}
-      </span>
+      <span className="flex h-4 items-center justify-center gap-1">{ruleChips}</span>
       <span className="sr-only">{description}</span>
     </>
   );
@@ -157,7 +199,9 @@ function PathLinkView({ index, link, from, to, findings, active, onSelect }: Lin
     'data-index': index,
     title: description,
   };
-  const box = 'mx-1 flex w-24 min-w-[4.5rem] flex-col items-stretch rounded-md px-1 py-0.5 lg:w-28';
+  const box = vertical
+    ? 'ml-2.5 flex min-h-9 items-stretch gap-2 rounded-md pr-2 text-left'
+    : 'mx-1 flex w-24 min-w-[4.5rem] flex-col items-stretch rounded-md px-1 py-0.5 lg:w-28';
 
   if (!onSelect) {
     return (

@@ -42,6 +42,17 @@ export class TraceUi {
     await this.page.mouse.click(box.x + x, box.y + y);
   }
 
+  /** Screen distance between two drawn elements, in CSS pixels: grows when the view zooms in. */
+  async spread(a: string, b: string): Promise<number> {
+    const at = async (id: string) => {
+      const v = await this.graph.locator(`[data-id="${id}"]`).first().getAttribute('data-rendered');
+      const [x = NaN, y = NaN] = (v ?? '').split(',').map(Number);
+      return { x, y };
+    };
+    const [p, q] = [await at(a), await at(b)];
+    return Math.hypot(p.x - q.x, p.y - q.y);
+  }
+
   picker(role: 'from' | 'to'): Locator {
     return this.page.getByTestId(`picker-${role}`);
   }
