@@ -176,7 +176,7 @@ test.describe('trace journey', () => {
 
   test('S5: web-client to an address outside the cluster, pod-egress-no-snat on the way out', async ({
     page,
-  }) => {
+  }, testInfo) => {
     const ui = new TraceUi(page);
     await ui.gotoHome();
     await ui.typeEndpoint('from', 'web-client', 'pod:default/web-client');
@@ -189,6 +189,14 @@ test.describe('trace journey', () => {
     await expect(ui.graph.locator('[data-testid="graph-hop"]').first()).toBeAttached();
     const finding = ui.panel.locator('[data-testid="finding"][data-rule="pod-egress-no-snat"]');
     await expect(finding).toContainText('MASQUERADE');
+
+    // Laptop size, dark theme: still readable, nothing cut off in the panel's header.
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await page.getByRole('button', { name: 'Dark theme' }).click();
+    await expect(page.locator('html')).toHaveClass(/dark/);
+    await expect(ui.runButton).toBeInViewport();
+    await expect(ui.panel.getByTestId('trace-status')).toBeInViewport();
+    await page.screenshot({ path: testInfo.outputPath('s5-home-1280-dark.png') });
   });
 
   test('a target that does not exist is refused in the page, and nothing runs', async ({
@@ -210,13 +218,22 @@ test.describe('trace journey', () => {
     const ui = new TraceUi(page);
     await page.goto('/?from=pod%3Adefault%2Fweb-client&to=ip%3A192.168.2.10');
     await expect(ui.picker('to')).toHaveAttribute('data-value', 'ip:192.168.2.10');
+    // Nothing jumps while a trace runs: the canvas and the form keep their place and size.
+    const boxes = async () => ({
+      canvas: await ui.canvas.boundingBox(),
+      from: await ui.picker('from').boundingBox(),
+      to: await ui.picker('to').boundingBox(),
+    });
+    const idle = await boxes();
     await ui.runButton.click();
     await expect(page.getByTestId('trace-progress')).toBeVisible();
+    expect(await boxes()).toEqual(idle);
     await page.getByRole('button', { name: 'Cancel trace' }).click();
     const failure = ui.panel.getByTestId('trace-error');
     await expect(failure).toHaveAttribute('data-code', 'cancelled', { timeout: 60_000 });
     await expect(failure).toContainText('Cancelled');
     await expect(page.getByRole('button', { name: 'Run trace' })).toBeEnabled();
+    expect(await boxes()).toEqual(idle);
     await expect(page).toHaveURL(/[?&]trace=[\w-]{24}/);
     const stored = await traceOf(page, traceIdFromUrl(page));
     expect(stored.status).toBe('error');
