@@ -2,7 +2,9 @@
  * The engine with the real pure stages (refs, topology, parser, resolve, merge, strategy
  * choice) over the demo cluster's object dump, and a scripted probe runner in place of pods.
  */
+import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import pg from 'pg';
 import { describe, expect, it, vi } from 'vitest';
 import { ClusterError } from '../cluster/errors';
 import type { ClusterClient } from '../cluster/types';
@@ -11,6 +13,7 @@ import type { InventoryPod } from '../inventory/types';
 import { chooseStrategy, deleteOrphanedProbes } from '../probes';
 import type { ProbeEvent, ProbeOutcome, ProbeSpec } from '../probes';
 import { createMemoryTraceStore } from '../store/memory';
+import { openPostgresTraceStore } from '../store/postgres';
 import type { TraceStore } from '../store/types';
 import type { ConnectSummary } from '../trace/types';
 import {
@@ -747,5 +750,44 @@ describe('trace engines sharing a store (replicas)', () => {
     expect(rec.order).toEqual([]);
     expect(logged.join('\n')).toMatch(/could not read running traces: connection refused/);
     expect(logged.join('\n')).toMatch(/left probe pods in demo alone/);
+  });
+});
+
+// Two dashboard replicas on one real PostgreSQL (scripts/with-postgres.sh sets the URL; without
+// it, lib/store/postgres.test.ts says why PostgreSQL tests did not run, or fails in CI).
+const pgUrl = process.env.PODPATH_TEST_DATABASE_URL;
+
+describe.runIf(!!pgUrl)('trace engines on one real PostgreSQL (replicas)', () => {
+  it('replica B lists, reads and follows the trace replica A runs, to its end', async () => {
+    const schema = `podpath_replicas_${randomBytes(6).toString('hex')}`;
+    const storeA = await openPostgresTraceStore({ connectionString: pgUrl!, schema });
+    const storeB = await openPostgresTraceStore({ connectionString: pgUrl!, schema });
+    try {
+      const { engine: a } = engineWith({ traceroute: { hang: true } }, { store: storeA });
+      const { engine: b } = engineWith({}, { store: storeB, storePollMs: 20 });
+      const started = await a.start({ from: 'pod:default/web-client', to: 'ip:192.168.2.10' });
+
+      expect((await b.get(started.id))?.status).toBe('running');
+      expect((await b.list({ status: 'running' })).map((t) => t.id)).toEqual([started.id]);
+      const done = new Promise<TraceEvent>((resolve) => {
+        void b.subscribe(started.id, ({ event }) => {
+          if (event.type === 'done') resolve(event);
+        });
+      });
+      await a.cancel(started.id);
+      await expect(done).resolves.toMatchObject({
+        type: 'done',
+        result: { id: started.id, status: 'error', error: { code: 'cancelled' } },
+      });
+      expect((await b.get(started.id))?.status).toBe('error');
+      await Promise.all([a.close(), b.close()]);
+    } finally {
+      await storeA.close?.();
+      await storeB.close?.();
+      const admin = new pg.Client({ connectionString: pgUrl });
+      await admin.connect();
+      await admin.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+      await admin.end();
+    }
   });
 });
