@@ -199,6 +199,25 @@ test.describe('trace journey', () => {
     await page.screenshot({ path: testInfo.outputPath('s5-home-1280-dark.png') });
   });
 
+  test('from the pod list: trace from here, trace to here, run', async ({ page }) => {
+    const ui = new TraceUi(page);
+    await ui.gotoHome();
+    const pods = page.getByRole('listbox', { name: 'Pods' });
+    await pods.getByRole('option', { name: /^nginx\s*10\.244\.1\.2/ }).click();
+    await page.getByRole('button', { name: 'Trace from here' }).click();
+    await pods.getByRole('option', { name: /^httpd\s*10\.244\.1\.3/ }).click();
+    await page.getByRole('button', { name: 'Trace to here' }).click();
+    await expect(ui.picker('from')).toHaveAttribute('data-value', 'pod:default/nginx');
+    await expect(ui.picker('to')).toHaveAttribute('data-value', 'pod:default/httpd');
+    expect(await ui.run()).toBe('reachable');
+    // Same node: straight through cni0, no uplink.
+    expect(pathOf(await ui.drawnLinks())).toEqual([
+      'pod:default/nginx',
+      'node-1/cni0',
+      'pod:default/httpd',
+    ]);
+  });
+
   test('a target that does not exist is refused in the page, and nothing runs', async ({
     page,
   }) => {

@@ -243,6 +243,7 @@ export function ClusterOverview() {
               selected={selected}
               uplinkName={UPLINK}
               onClose={() => setSelected(null)}
+              onTrace={choose}
             />
           )}
         </aside>

@@ -9,10 +9,12 @@ export interface PodDetailsProps {
   selected: string;
   uplinkName: string;
   onClose: () => void;
+  /** Puts the pod in the trace's From or To field. */
+  onTrace?: (which: 'from' | 'to', ref: string) => void;
 }
 
 /** Facts about the selected pod, with its way out of the node spelled out hop by hop. */
-export function PodDetails({ snapshot, selected, uplinkName, onClose }: PodDetailsProps) {
+export function PodDetails({ snapshot, selected, uplinkName, onClose, onTrace }: PodDetailsProps) {
   const pod = snapshot.pods.find((p) => podId(p.namespace, p.name) === selected);
   if (!pod) return null;
   const node = snapshot.nodes.find((n) => n.name === pod.nodeName);
@@ -53,6 +55,20 @@ export function PodDetails({ snapshot, selected, uplinkName, onClose }: PodDetai
           ×
         </button>
       </div>
+      {onTrace && (
+        <div className="mt-2 flex gap-1.5">
+          {(['from', 'to'] as const).map((which) => (
+            <button
+              key={which}
+              type="button"
+              onClick={() => onTrace(which, selected)}
+              className="h-7 rounded-md border border-line px-2 text-xs font-medium text-fg-muted hover:bg-surface-2 hover:text-fg focus-visible:outline-2 focus-visible:outline-accent"
+            >
+              {which === 'from' ? 'Trace from here' : 'Trace to here'}
+            </button>
+          ))}
+        </div>
+      )}
       <dl className="mt-2 grid grid-cols-[5.5rem_1fr] gap-x-2 gap-y-1 text-xs">
         <dt className="text-fg-muted">IP</dt>
         <dd className="font-mono">{pod.ips.length > 0 ? pod.ips.join(', ') : 'none'}</dd>
